@@ -1,0 +1,48 @@
+package dev.railyard.infra.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.railyard.kafka.KafkaClients;
+import dev.railyard.kafka.Sends;
+import dev.railyard.kafka.TopicSetup;
+import dev.railyard.schema.Topics;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SharedInfrastructure.class)
+class EmbeddedInfrastructureIT {
+
+    @Test
+    void broker_round_trips_a_record_and_database_is_migrated(SharedInfrastructure.Servers servers) throws Exception {
+        KafkaClients clients = new KafkaClients(servers.bootstrapServers());
+        new TopicSetup(clients, 2, (short) 1).ensure(List.of("itest"));
+        try (KafkaProducer<byte[], byte[]> producer = clients.producer("it");
+             KafkaConsumer<byte[], byte[]> consumer = clients.consumer("it-group", 10)) {
+            Sends.send(producer, new ProducerRecord<>(Topics.dispatch("itest"), 0, null, "hello".getBytes(StandardCharsets.UTF_8))).get();
+            consumer.assign(List.of(new TopicPartition(Topics.dispatch("itest"), 0)));
+            consumer.seekToBeginning(consumer.assignment());
+            String seen = null;
+            for (int i = 0; i < 50 && seen == null; i++) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    seen = new String(r.value(), StandardCharsets.UTF_8);
+                }
+            }
+            assertThat(seen).isEqualTo("hello");
+        }
+        try (Connection c = servers.dataSource().getConnection();
+             ResultSet rs = c.createStatement().executeQuery("select id from tenants")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("default");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.railyard.kafka;
+
+import dev.railyard.schema.Topics;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates Railyard's topics when missing; safe to run from every service at start. */
+public final class TopicSetup {
+    private final KafkaClients clients;
+    private final int partitions;
+    private final short replicationFactor;
+
+    public TopicSetup(KafkaClients clients, int partitions, short replicationFactor) {
+        this.clients = clients;
+        this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
+    }
+
+    /** The job topics plus one dispatch topic per provider. */
+    public void ensure(Collection<String> providers) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : List.of(Topics.JOBS_SUBMITTED, Topics.JOBS_RESULTS, Topics.JOBS_DEAD_LETTER)) {
+            topics.add(new NewTopic(name, partitions, replicationFactor));
+        }
+        for (String provider : providers) {
+            topics.add(new NewTopic(Topics.dispatch(provider), partitions, replicationFactor));
+        }
+        topics.add(new NewTopic(Topics.BUDGET_STATE, 1, replicationFactor)
+                .configs(Map.of("cleanup.policy", "compact")));
+        try (Admin admin = clients.admin()) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.railyard.schema;
+
+/** Kafka header names Railyard sets on its records. */
+public final class Headers {
+    public static final String TENANT = "railyard.tenant";
+    public static final String TRACEPARENT = "traceparent";
+
+    /** Dead-letter records keep the original key, value and headers and add these (as Kafka Connect does). */
+    public static final String DLQ_STAGE = "railyard.dlq.stage";
+    public static final String DLQ_REASON = "railyard.dlq.reason";
+    public static final String DLQ_ERROR_TYPE = "railyard.dlq.error.type";
+    public static final String DLQ_TOPIC = "railyard.dlq.topic";
+    public static final String DLQ_PARTITION = "railyard.dlq.partition";
+    public static final String DLQ_OFFSET = "railyard.dlq.offset";
+    public static final String DLQ_ATTEMPTS = "railyard.dlq.attempts";
+    public static final String DLQ_AT = "railyard.dlq.at";
+
+    private Headers() {
+    }
+}

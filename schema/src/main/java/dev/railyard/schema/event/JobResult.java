@@ -1,0 +1,35 @@
+package dev.railyard.schema.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The terminal outcome of a job, on {@code railyard.jobs.results}.
+ *
+ * @param response  the response body in OpenAI shape when succeeded, else null
+ * @param usage     the usage of the successful attempt (or none)
+ * @param cost      the sum of the billed attempts' costs
+ * @param attempts  every attempt, in order
+ * @param error     the normalised error when not succeeded, else null
+ */
+public record JobResult(
+        int schemaVersion,
+        String eventId,
+        String jobId,
+        Instant occurredAt,
+        String tenant,
+        String batchId,
+        String customId,
+        Outcome outcome,
+        String model,
+        String deploymentId,
+        JsonNode response,
+        Usage usage,
+        BigDecimal cost,
+        long latencyMs,
+        Long timeToFirstTokenMs,
+        List<Attempt> attempts,
+        JobError error) implements RailyardEvent {
+}
