@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * The terminal outcome of a job, on {@code railyard.jobs.results}.
  *
+ * @param endpoint  the job's endpoint, e.g. {@code /v1/chat/completions}
  * @param response  the response body in OpenAI shape when succeeded, else null
+ * @param model     the model the client asked for
  * @param usage     the usage of the successful attempt (or none)
  * @param cost      the sum of the billed attempts' costs
  * @param attempts  every attempt, in order
@@ -22,6 +24,7 @@ public record JobResult(
         String tenant,
         String batchId,
         String customId,
+        String endpoint,
         Outcome outcome,
         String model,
         String deploymentId,
