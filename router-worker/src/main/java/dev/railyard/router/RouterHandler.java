@@ -1,0 +1,129 @@
+package dev.railyard.router;
+
+import dev.railyard.kafka.BatchHandler;
+import dev.railyard.kafka.DeadLetters;
+import dev.railyard.kafka.Sends;
+import dev.railyard.router.policy.Route;
+import dev.railyard.router.policy.RoutingPolicy;
+import dev.railyard.schema.EventCodec;
+import dev.railyard.schema.Headers;
+import dev.railyard.schema.MalformedEventException;
+import dev.railyard.schema.Topics;
+import dev.railyard.schema.event.ErrorType;
+import dev.railyard.schema.event.JobDispatched;
+import dev.railyard.schema.event.JobError;
+import dev.railyard.schema.event.JobResult;
+import dev.railyard.schema.event.JobSubmitted;
+import dev.railyard.schema.event.Outcome;
+import dev.railyard.schema.event.RailyardEvent;
+import dev.railyard.schema.event.Usage;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Routes one polled batch of submitted jobs: each record becomes a dispatch, a failed result, or a
+ * dead letter (or a failed result and a dead letter). The batch completes when every record it
+ * produced is acknowledged, so offsets are committed only after that.
+ */
+final class RouterHandler implements BatchHandler {
+    static final String STAGE = "router";
+
+    private final RoutingPolicy policy;
+    private final SubmissionCheck check;
+    private final EventCodec codec;
+    private final Producer<byte[], byte[]> producer;
+    private final DeadLetters deadLetters;
+    private final Clock clock;
+
+    RouterHandler(RoutingPolicy policy, SubmissionCheck check, EventCodec codec, Producer<byte[], byte[]> producer,
+                  DeadLetters deadLetters, Clock clock) {
+        this.policy = policy;
+        this.check = check;
+        this.codec = codec;
+        this.producer = producer;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<Void> handle(List<ConsumerRecord<byte[], byte[]>> records) {
+        List<CompletableFuture<?>> sends = new ArrayList<>(records.size());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            sends.addAll(route(record));
+        }
+        return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
+    }
+
+    private List<CompletableFuture<?>> route(ConsumerRecord<byte[], byte[]> record) {
+        JobSubmitted job;
+        try {
+            job = codec.decode(record.value(), JobSubmitted.class);
+        } catch (MalformedEventException e) {
+            return List.of(deadLetters.publish(record, STAGE, ErrorType.MALFORMED_RECORD, e.getMessage(), null));
+        }
+        if (job.jobId() == null || job.jobId().isBlank()) {
+            return List.of(deadLetters.publish(record, STAGE, ErrorType.MALFORMED_RECORD, "job_id is missing", null));
+        }
+        try {
+            return switch (check.check(job)) {
+                case SubmissionCheck.Invalid invalid -> List.of(
+                        publish(record, job, Topics.JOBS_RESULTS, failed(record, job, JobError.of(ErrorType.INVALID_REQUEST, invalid.describe()))),
+                        deadLetters.publish(record, STAGE, ErrorType.INVALID_REQUEST, invalid.describe(), null));
+                case SubmissionCheck.Valid valid -> List.of(dispatch(record, valid.job()));
+            };
+        } catch (RuntimeException e) {
+            // A bug must not stall the partition or leave the job without a terminal state.
+            String reason = "router failed: " + e;
+            return List.of(
+                    publish(record, job, Topics.JOBS_RESULTS, failed(record, job, JobError.of(ErrorType.INTERNAL, reason))),
+                    deadLetters.publish(record, STAGE, ErrorType.INTERNAL, reason, null));
+        }
+    }
+
+    private CompletableFuture<?> dispatch(ConsumerRecord<byte[], byte[]> record, JobSubmitted job) {
+        return switch (policy.decide(job)) {
+            case Route.Routed routed -> publish(record, job, Topics.dispatch(routed.decision().provider()),
+                    new JobDispatched(RailyardEvent.CURRENT_SCHEMA_VERSION, UUID.randomUUID().toString(), job.jobId(),
+                            clock.instant(), job, routed.decision()));
+            case Route.Unroutable unroutable -> publish(record, job, Topics.JOBS_RESULTS, failed(record, job, unroutable.error()));
+        };
+    }
+
+    private JobResult failed(ConsumerRecord<byte[], byte[]> record, JobSubmitted job, JobError error) {
+        String model = job.model() != null ? job.model()
+                : job.body() != null && job.body().path("model").isTextual() ? job.body().path("model").asText() : null;
+        return new JobResult(RailyardEvent.CURRENT_SCHEMA_VERSION, UUID.randomUUID().toString(), job.jobId(),
+                clock.instant(), tenant(record, job), job.batchId(), job.customId(), job.endpoint(), Outcome.FAILED,
+                model, null, null, Usage.NONE, BigDecimal.ZERO, 0, null, List.of(), error);
+    }
+
+    private CompletableFuture<?> publish(ConsumerRecord<byte[], byte[]> record, JobSubmitted job, String topic, Object event) {
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, null,
+                job.jobId().getBytes(StandardCharsets.UTF_8), codec.encode(event));
+        String tenant = tenant(record, job);
+        if (tenant != null) {
+            out.headers().add(Headers.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
+        }
+        Header trace = record.headers().lastHeader(Headers.TRACEPARENT);
+        if (trace != null) {
+            out.headers().add(trace);
+        }
+        return Sends.send(producer, out);
+    }
+
+    /** The tenant header as the producer set it; the job's tenant field when the header is missing. */
+    private static String tenant(ConsumerRecord<byte[], byte[]> record, JobSubmitted job) {
+        Header h = record.headers().lastHeader(Headers.TENANT);
+        return h != null && h.value() != null ? new String(h.value(), StandardCharsets.UTF_8) : job.tenant();
+    }
+}
