@@ -1,0 +1,76 @@
+package dev.railyard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+    private static final String VALID = """
+            providers:
+              openai:
+                base_url: ${BASE:-https://api.openai.com/v1/}
+                api_key: ${KEY:-}
+            models:
+              gpt-4o-mini: { owned_by: openai, input_per_million: 0.15, output_per_million: 0.60 }
+            deployments:
+              - { id: d1, provider: openai, model: gpt-4o-mini }
+            """;
+
+    @Test
+    void default_configuration_has_the_required_real_models_served_by_the_simulator_without_keys() {
+        RailyardConfig config = new ConfigLoader(Map.of()).loadDefault();
+        assertThat(config.models()).containsKeys("gpt-4o-mini", "gpt-4o", "text-embedding-3-small");
+        assertThat(config.model("gpt-4o-mini").orElseThrow().inputPerMillion()).isEqualByComparingTo("0.15");
+        assertThat(config.model("text-embedding-3-small").orElseThrow().embedding()).isTrue();
+        assertThat(config.needsSimulator()).isTrue();
+        RailyardConfig simulated = config.withSimulator("http://127.0.0.1:1/v1");
+        assertThat(simulated.providers().get("openai").baseUrl()).isEqualTo("http://127.0.0.1:1/v1");
+        assertThat(simulated.providers().get("openai").simulated()).isTrue();
+    }
+
+    @Test
+    void an_api_key_in_the_environment_switches_the_provider_to_the_real_one() {
+        RailyardConfig config = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-test")).loadDefault();
+        assertThat(config.needsSimulator()).isFalse();
+        assertThat(config.withSimulator("http://127.0.0.1:1/v1").providers().get("openai").baseUrl())
+                .isEqualTo("https://api.openai.com/v1");
+        assertThat(config.providers().get("openai").toString()).doesNotContain("sk-test");
+    }
+
+    @Test
+    void environment_variables_are_expanded_with_defaults() {
+        RailyardConfig config = new ConfigLoader(Map.of("KEY", "k1")).parse(VALID, "test");
+        assertThat(config.providers().get("openai").apiKey()).isEqualTo("k1");
+        assertThat(config.providers().get("openai").baseUrl()).isEqualTo("https://api.openai.com/v1");
+        assertThat(config.model("gpt-4o-mini").orElseThrow().cachedInputPerMillion()).isEqualTo(new BigDecimal("0.15"));
+        assertThat(config.retry()).isEqualTo(RetryPolicy.DEFAULT);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "provider: openai|provider: nope|deployments[0].provider: unknown provider 'nope'",
+            "model: gpt-4o-mini }|model: gpt-5 }|deployments[0].model: 'gpt-5' is not in models",
+            "input_per_million: 0.15|input_per_million: cheap|models.gpt-4o-mini.input_per_million: not a number",
+            "input_per_million: 0.15|input_per_million: -1|models.gpt-4o-mini.input_per_million: must not be negative",
+            "base_url: ${BASE:-https://api.openai.com/v1/}|base_url: ftp://x|providers.openai.base_url: must be an http(s) URL",
+            "api_key: ${KEY:-}|api_key: ${MISSING_KEY}|environment variable MISSING_KEY is not set",
+    })
+    void invalid_settings_are_reported_with_their_key(String from, String to, String expected) {
+        String broken = VALID.replace(from, to);
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).parse(broken, "test"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(expected);
+    }
+
+    @Test
+    void every_problem_is_reported_at_once() {
+        String broken = VALID.replace("provider: openai", "provider: nope").replace("input_per_million: 0.15", "input_per_million: x");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).parse(broken, "test"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(2));
+    }
+}
