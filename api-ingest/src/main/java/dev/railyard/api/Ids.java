@@ -1,0 +1,34 @@
+package dev.railyard.api;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** Public identifiers: a type prefix and 24 random URL-safe characters (144 bits), unguessable and collision-free in practice. */
+public final class Ids {
+    public static final String JOB_PREFIX = "job_";
+    public static final String BATCH_PREFIX = "batch_";
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private final SecureRandom random;
+
+    public Ids(SecureRandom random) {
+        this.random = random;
+    }
+
+    public Ids() {
+        this(new SecureRandom());
+    }
+
+    public String jobId() {
+        return JOB_PREFIX + randomPart();
+    }
+
+    public String batchId() {
+        return BATCH_PREFIX + randomPart();
+    }
+
+    private String randomPart() {
+        byte[] bytes = new byte[18]; // 18 bytes encode to exactly 24 characters
+        random.nextBytes(bytes);
+        return ENCODER.encodeToString(bytes);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.railyard.api.batches;
+
+import dev.railyard.api.Ids;
+import dev.railyard.api.http.ApiException;
+import dev.railyard.api.jobs.JobPublisher;
+import dev.railyard.api.jobs.NewJob;
+import dev.railyard.api.jobs.Priority;
+import dev.railyard.schema.event.Endpoint;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Accepts one batch input: parses it, stores the batch with all its jobs in one transaction, then hands
+ * every {@code JobSubmitted} to the producer. Blocking up to the hand-off: call off the event loop.
+ */
+public final class BatchIntake {
+    /** How many rejected lines a failed batch lists inline; all of them are in its error file. */
+    static final int INLINE_ERRORS = 100;
+    private static final Pattern WINDOW = Pattern.compile("([1-9][0-9]{0,3})h");
+
+    private final BatchInputParser parser;
+    private final BatchStore store;
+    private final JobPublisher publisher;
+    private final Ids ids;
+    private final Clock clock;
+
+    public BatchIntake(BatchInputParser parser, BatchStore store, JobPublisher publisher, Ids ids, Clock clock) {
+        this.parser = parser;
+        this.store = store;
+        this.publisher = publisher;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /**
+     * @param jobs   how many jobs the batch has
+     * @param report what Kafka said about their records
+     */
+    public record Accepted(BatchObject batch, int jobs, JobPublisher.Report report) {
+    }
+
+    /**
+     * @param endpoint the endpoint every line must use, or null to allow both
+     * @param window   the completion window, e.g. {@code 24h}
+     * @return completes once Kafka acknowledged or refused every record; the batch is stored by then
+     * @throws ApiException for parameters or an input that cannot be a batch (nothing is stored)
+     */
+    public CompletableFuture<Accepted> accept(String tenant, String input, String endpoint, String window)
+            throws SQLException, IOException {
+        Duration windowLength = completionWindow(window);
+        if (endpoint != null && Endpoint.fromPath(endpoint).isEmpty()) {
+            throw ApiException.invalid("invalid_value", "endpoint",
+                    "endpoint must be /v1/chat/completions or /v1/embeddings, got '" + endpoint + "'");
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant expires = now.plus(windowLength);
+        String batchId = ids.batchId();
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        BatchObject batch = store(tenant, input, endpoint, window, now, expires, batchId, records);
+        // Only committed jobs are announced: a consumer never sees a job the database lacks.
+        return publisher.send(records).thenApply(report -> new Accepted(batch, records.size(), report));
+    }
+
+    /**
+     * Parses and stores in one pass: each valid line is written to the COPY stream (PostgreSQL ingests it
+     * meanwhile, on its own core) and encoded as its Kafka record; the batch row follows at the end.
+     */
+    private BatchObject store(String tenant, String input, String endpoint, String window, Instant now, Instant expires,
+                              String batchId, List<ProducerRecord<byte[], byte[]>> records) throws SQLException, IOException {
+        try (BatchWriter writer = store.begin()) {
+            ParsedBatch parsed;
+            try {
+                parsed = parser.parse(input, endpoint, line -> {
+                    NewJob job = new NewJob(ids.jobId(), tenant, batchId, line.customId(), line.lineNumber(), line.url(),
+                            line.model(), line.bodyJson(), Priority.BULK, null, null, expires, now);
+                    try {
+                        writer.job(job);
+                    } catch (SQLException | IOException e) {
+                        throw new StoreFailure(e);
+                    }
+                    records.add(publisher.record(job));
+                });
+            } catch (StoreFailure e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql;
+                }
+                throw (IOException) e.getCause();
+            }
+            boolean failed = parsed.validLines() == 0;
+            StoredBatch batch = new StoredBatch(batchId, parsed.endpoint(), window, null,
+                    failed ? BatchObject.FAILED : BatchObject.IN_PROGRESS, now, failed ? null : now, expires,
+                    failed ? now : null, null, null, parsed.invalid().size(), parsed.validLines(), parsed.validLines(),
+                    0, 0, null);
+            writer.finish(batch, tenant, parsed.invalid());
+            List<LineError> shown = failed
+                    ? parsed.invalid().subList(0, Math.min(INLINE_ERRORS, parsed.invalid().size())) : List.of();
+            return BatchObject.of(batch, shown);
+        }
+    }
+
+    static Duration completionWindow(String window) {
+        Matcher m = WINDOW.matcher(window);
+        if (!m.matches()) {
+            throw ApiException.invalid("invalid_value", "completion_window",
+                    "completion_window must be a whole number of hours such as 24h, got '" + window + "'");
+        }
+        return Duration.ofHours(Integer.parseInt(m.group(1)));
+    }
+
+    /** Carries a checked storage failure out of the parser's line callback. */
+    private static final class StoreFailure extends RuntimeException {
+        StoreFailure(Exception cause) {
+            super(cause);
+        }
+    }
+}

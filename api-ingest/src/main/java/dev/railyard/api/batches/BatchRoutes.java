@@ -1,0 +1,168 @@
+package dev.railyard.api.batches;
+
+import dev.railyard.api.http.ApiException;
+import dev.railyard.api.http.Blocking;
+import dev.railyard.api.http.HttpJson;
+import dev.railyard.api.http.JsonlStream;
+import dev.railyard.api.http.TenantResolver;
+import dev.railyard.api.jobs.JobPublisher;
+import dev.railyard.api.jobs.JobStore;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** The OpenAI Batches API over JSONL bodies: create, get, list, and the output and error files. */
+public final class BatchRoutes {
+    private static final Set<String> JSONL_TYPES = Set.of("application/jsonl", "application/x-ndjson");
+    private static final int DEFAULT_LIMIT = 20;
+    private static final int MAX_LIMIT = 100;
+
+    private final BatchIntake intake;
+    private final BatchStore store;
+    private final BatchResults results;
+    private final JobStore jobs;
+    private final Blocking blocking;
+    private final HttpJson json;
+    private final JsonlStream stream;
+    private final TenantResolver tenants;
+
+    public BatchRoutes(BatchIntake intake, BatchStore store, BatchResults results, JobStore jobs, Blocking blocking,
+                       HttpJson json, JsonlStream stream, TenantResolver tenants) {
+        this.intake = intake;
+        this.store = store;
+        this.results = results;
+        this.jobs = jobs;
+        this.blocking = blocking;
+        this.json = json;
+        this.stream = stream;
+        this.tenants = tenants;
+    }
+
+    public void mount(Router router, BodyHandler bodies) {
+        router.post("/v1/batches").handler(bodies).handler(this::create);
+        router.get("/v1/batches").handler(this::list);
+        router.get("/v1/batches/:id").handler(this::get);
+        router.get("/v1/batches/:id/output").handler(ctx -> {
+            String tenant = tenants.tenant(ctx);
+            stream.send(ctx, () -> results.output(tenant, ctx.pathParam("id"))).onFailure(ctx::fail);
+        });
+        router.get("/v1/batches/:id/errors").handler(ctx -> {
+            String tenant = tenants.tenant(ctx);
+            stream.send(ctx, () -> results.errors(tenant, ctx.pathParam("id"))).onFailure(ctx::fail);
+        });
+    }
+
+    private void create(RoutingContext ctx) {
+        String tenant = tenants.tenant(ctx);
+        try {
+            requireJsonl(ctx);
+        } catch (ApiException e) {
+            ctx.fail(e);
+            return;
+        }
+        String endpoint = ctx.request().getParam("endpoint");
+        String window = ctx.request().getParam("completion_window", "24h");
+        Buffer body = ctx.body().buffer();
+        blocking.run(() -> intake.accept(tenant, body == null ? "" : body.toString(StandardCharsets.UTF_8), endpoint, window))
+                .compose(blocking::await)
+                .compose(accepted -> accepted.report().ok()
+                        ? json.send(ctx, 200, accepted.batch())
+                        : unpublished(accepted))
+                .onFailure(ctx::fail);
+    }
+
+    private Future<Void> unpublished(BatchIntake.Accepted accepted) {
+        JobPublisher.Report report = accepted.report();
+        String reason = String.valueOf(report.firstError());
+        return blocking.run(() -> {
+            jobs.markUnpublished(report.failedJobIds(), reason);
+            return null;
+        }).compose(v -> Future.failedFuture(new ApiException(503, "queue_unavailable", null,
+                "batch " + accepted.batch().id() + " was stored but " + report.failedJobIds().size() + " of " + accepted.jobs()
+                + " jobs could not be queued (" + reason + "); they are recorded as failed")));
+    }
+
+    private static void requireJsonl(RoutingContext ctx) {
+        String header = ctx.request().getHeader("content-type");
+        String type = header == null ? "" : header.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        boolean plainJsonl = type.equals("text/plain") && "jsonl".equalsIgnoreCase(ctx.request().getParam("format"));
+        if (!JSONL_TYPES.contains(type) && !plainJsonl) {
+            throw new ApiException(415, "unsupported_media_type", null, "a batch input must be sent as application/jsonl,"
+                    + " application/x-ndjson, or text/plain with ?format=jsonl; got " + (header == null ? "no content-type" : "'" + header + "'"));
+        }
+    }
+
+    private void get(RoutingContext ctx) {
+        String tenant = tenants.tenant(ctx);
+        String id = ctx.pathParam("id");
+        blocking.run(() -> {
+                    StoredBatch batch = store.find(tenant, id)
+                            .orElseThrow(() -> ApiException.notFound("id", "no batch with id '" + id + "'"));
+                    return render(batch);
+                })
+                .compose(batch -> json.send(ctx, 200, batch))
+                .onFailure(ctx::fail);
+    }
+
+    private void list(RoutingContext ctx) {
+        String tenant = tenants.tenant(ctx);
+        String after = ctx.request().getParam("after");
+        int limit;
+        try {
+            limit = limit(ctx.request().getParam("limit"));
+        } catch (ApiException e) {
+            ctx.fail(e);
+            return;
+        }
+        blocking.run(() -> {
+                    if (after != null && !store.exists(tenant, after)) {
+                        throw ApiException.invalid("invalid_value", "after", "no batch with id '" + after + "'");
+                    }
+                    List<StoredBatch> page = store.list(tenant, after, limit + 1);
+                    List<BatchObject> data = new ArrayList<>();
+                    for (StoredBatch b : page.subList(0, Math.min(limit, page.size()))) {
+                        data.add(render(b));
+                    }
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("object", "list");
+                    body.put("data", data);
+                    if (!data.isEmpty()) {
+                        body.put("first_id", data.get(0).id());
+                        body.put("last_id", data.get(data.size() - 1).id());
+                    }
+                    body.put("has_more", page.size() > limit);
+                    return body;
+                })
+                .compose(body -> json.send(ctx, 200, body))
+                .onFailure(ctx::fail);
+    }
+
+    private BatchObject render(StoredBatch batch) throws Exception {
+        List<LineError> shown = BatchObject.FAILED.equals(batch.status()) ? store.lineErrors(batch.id(), BatchIntake.INLINE_ERRORS) : List.of();
+        return BatchObject.of(batch, shown);
+    }
+
+    private static int limit(String value) {
+        if (value == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error below, which names the accepted range
+        }
+        throw ApiException.invalid("invalid_value", "limit", "limit must be an integer from 1 to " + MAX_LIMIT + ", got '" + value + "'");
+    }
+}

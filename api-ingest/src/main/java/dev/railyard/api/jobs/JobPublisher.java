@@ -1,0 +1,114 @@
+package dev.railyard.api.jobs;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.railyard.schema.EventCodec;
+import dev.railyard.schema.Headers;
+import dev.railyard.schema.Topics;
+import dev.railyard.schema.event.JobSubmitted;
+import dev.railyard.schema.event.RailyardEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Produces one {@code JobSubmitted} per stored job to {@code railyard.jobs.submitted}, keyed by job id with
+ * the tenant header. All records are handed to the producer at once (it batches them); the returned future
+ * completes from the producer's callbacks once every record is acknowledged or failed.
+ *
+ * <p>Call off the event loop: {@code send} blocks while the producer fetches topic metadata.
+ */
+public final class JobPublisher {
+    private final Producer<byte[], byte[]> producer;
+    private final EventCodec codec;
+    private final Clock clock;
+
+    public JobPublisher(Producer<byte[], byte[]> producer, EventCodec codec, Clock clock) {
+        this.producer = producer;
+        this.codec = codec;
+        this.clock = clock;
+    }
+
+    /** Which jobs could not be published (and the first reason); empty when all were acknowledged. */
+    public record Report(List<String> failedJobIds, Throwable firstError) {
+        public boolean ok() {
+            return failedJobIds.isEmpty();
+        }
+    }
+
+    public CompletableFuture<Report> publish(List<NewJob> jobs) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(jobs.size());
+        for (NewJob job : jobs) {
+            records.add(record(job));
+        }
+        return send(records);
+    }
+
+    /** Sends records made by {@link #record}; a failed record is reported by its key, the job id. */
+    public CompletableFuture<Report> send(List<ProducerRecord<byte[], byte[]>> records) {
+        CompletableFuture<Report> done = new CompletableFuture<>();
+        if (records.isEmpty()) {
+            done.complete(new Report(List.of(), null));
+            return done;
+        }
+        AtomicInteger remaining = new AtomicInteger(records.size());
+        Queue<String> failed = new ConcurrentLinkedQueue<>();
+        AtomicReference<Throwable> firstError = new AtomicReference<>();
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            String jobId = new String(record.key(), StandardCharsets.UTF_8);
+            Callback callback = (metadata, error) -> {
+                if (error != null) {
+                    failed.add(jobId);
+                    firstError.compareAndSet(null, error);
+                }
+                if (remaining.decrementAndGet() == 0) {
+                    done.complete(new Report(List.copyOf(failed), firstError.get()));
+                }
+            };
+            try {
+                producer.send(record, callback);
+            } catch (RuntimeException e) {
+                callback.onCompletion(null, e);
+            }
+        }
+        return done;
+    }
+
+    /**
+     * The {@code JobSubmitted} record of a job, encoded; building records is CPU work worth doing while
+     * the database is busy, before the jobs are committed and may be sent.
+     */
+    public     ProducerRecord<byte[], byte[]> record(NewJob job) {
+        JobSubmitted event = new JobSubmitted(
+                RailyardEvent.CURRENT_SCHEMA_VERSION,
+                UUID.randomUUID().toString(),
+                job.id(),
+                clock.instant(),
+                job.tenant(),
+                job.batchId(),
+                job.customId(),
+                job.lineNumber(),
+                job.endpoint(),
+                job.model(),
+                // The client's bytes go out as they came in: no second parse and serialise per job.
+                JsonNodeFactory.instance.rawValueNode(new RawValue(job.requestJson())),
+                job.priority(),
+                job.deadline(),
+                job.metadata() == null || job.metadata().isEmpty() ? null : job.metadata(),
+                job.callbackUrl());
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.JOBS_SUBMITTED,
+                job.id().getBytes(StandardCharsets.UTF_8), codec.encode(event));
+        record.headers().add(Headers.TENANT, job.tenant().getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+}
