@@ -1,0 +1,118 @@
+package dev.railyard.provider;
+
+import dev.railyard.config.Deployment;
+import dev.railyard.config.RetryPolicy;
+import dev.railyard.provider.retry.Backoff;
+import dev.railyard.schema.event.Attempt;
+import dev.railyard.schema.event.ErrorType;
+import dev.railyard.schema.event.JobError;
+import dev.railyard.schema.event.JobSubmitted;
+import dev.railyard.schema.event.Usage;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
+
+/**
+ * Calls a deployment until it answers, a permanent error comes back, or the retry policy's attempts
+ * are spent. Waits between attempts are Vert.x timers: no thread sleeps. Every call becomes an
+ * {@link Attempt}. Attempts of one job run one after another, each
+ * starting from the previous one's callback, so the attempt list needs no locking.
+ */
+final class AttemptLoop {
+    private final Vertx vertx;
+    private final RetryPolicy policy;
+    private final DoubleSupplier random;
+    private final BooleanSupplier running;
+    private final Clock clock;
+
+    /** @param running false once the worker halts: no further attempts start */
+    AttemptLoop(Vertx vertx, RetryPolicy policy, DoubleSupplier random, BooleanSupplier running, Clock clock) {
+        this.vertx = vertx;
+        this.policy = policy;
+        this.random = random;
+        this.running = running;
+        this.clock = clock;
+    }
+
+    /** One job on one deployment; {@code hop} numbers the deployment among the job's fallbacks. */
+    Future<CallOutcome> run(ProviderAdapter adapter, Deployment deployment, JobSubmitted job, int hop,
+                            Function<Usage, BigDecimal> price) {
+        Run run = new Run(adapter, deployment, job, hop, price, Promise.promise());
+        run.attempt(1);
+        return run.done.future();
+    }
+
+    private final class Run {
+        private final ProviderAdapter adapter;
+        private final Deployment deployment;
+        private final JobSubmitted job;
+        private final int hop;
+        private final Function<Usage, BigDecimal> price;
+        private final Promise<CallOutcome> done;
+        private final List<Attempt> attempts = new ArrayList<>();
+        private Instant firstStarted;
+        private long firstStartedNanos;
+
+        Run(ProviderAdapter adapter, Deployment deployment, JobSubmitted job, int hop, Function<Usage, BigDecimal> price,
+            Promise<CallOutcome> done) {
+            this.adapter = adapter;
+            this.deployment = deployment;
+            this.job = job;
+            this.hop = hop;
+            this.price = price;
+            this.done = done;
+        }
+
+        void attempt(int tryNumber) {
+            if (!running.getAsBoolean()) {
+                done.fail(new IllegalStateException("provider worker halted before attempt " + tryNumber));
+                return;
+            }
+            Instant startedAt = clock.instant();
+            long started = System.nanoTime();
+            if (tryNumber == 1) {
+                firstStarted = startedAt;
+                firstStartedNanos = started;
+            }
+            Future<ProviderResponse> call;
+            try {
+                call = adapter.call(deployment, job);
+            } catch (RuntimeException e) {
+                call = Future.failedFuture(e);
+            }
+            call.onComplete(response -> finished(tryNumber, startedAt, elapsedMs(started), response.result(), response.cause()));
+        }
+
+        private void finished(int tryNumber, Instant startedAt, long latencyMs, ProviderResponse response, Throwable failure) {
+            if (failure == null) {
+                attempts.add(Attempts.succeeded(job.jobId(), hop, tryNumber, deployment, startedAt, latencyMs, response, price));
+                done.complete(new CallOutcome(attempts, response, null, firstStarted, elapsedMs(firstStartedNanos)));
+                return;
+            }
+            ProviderException error = failure instanceof ProviderException pe ? pe
+                    : new ProviderException(JobError.of(ErrorType.INTERNAL, "adapter failed: " + failure), null, failure);
+            attempts.add(Attempts.failed(job.jobId(), hop, tryNumber, deployment, startedAt, latencyMs, error.error()));
+            if (error.retryable() && tryNumber < policy.maxAttempts()) {
+                Duration delay = Backoff.delay(tryNumber, policy.baseDelay(), policy.maxDelay(),
+                        error.retryAfter().orElse(null), random);
+                vertx.setTimer(Math.max(1, delay.toMillis()), id -> attempt(tryNumber + 1));
+                return;
+            }
+            done.complete(new CallOutcome(attempts, null, error.error(), firstStarted, elapsedMs(firstStartedNanos)));
+        }
+    }
+
+    private static long elapsedMs(long startedNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    }
+}

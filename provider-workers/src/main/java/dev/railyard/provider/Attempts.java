@@ -1,0 +1,46 @@
+package dev.railyard.provider;
+
+import dev.railyard.config.Deployment;
+import dev.railyard.schema.event.Attempt;
+import dev.railyard.schema.event.JobError;
+import dev.railyard.schema.event.Usage;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Builds attempt records. Only an answered call is billed: failed calls cost nothing at OpenAI's
+ * prices, so they carry no usage and zero cost.
+ */
+final class Attempts {
+    private Attempts() {
+    }
+
+    /** @param price the cost of a usage at the deployment's model prices */
+    static Attempt succeeded(String jobId, int hop, int tryNumber, Deployment deployment, Instant startedAt,
+                             long latencyMs, ProviderResponse response, Function<Usage, BigDecimal> price) {
+        Usage usage = response.usage() == null ? Usage.NONE : response.usage();
+        boolean billed = !Usage.NONE.equals(usage);
+        return new Attempt(Attempt.id(jobId, hop, tryNumber), deployment.id(), deployment.provider(), deployment.model(),
+                hop, tryNumber, startedAt, latencyMs, response.httpStatus(), usage,
+                billed ? price.apply(usage) : BigDecimal.ZERO, billed, null);
+    }
+
+    static Attempt failed(String jobId, int hop, int tryNumber, Deployment deployment, Instant startedAt,
+                          long latencyMs, JobError error) {
+        return new Attempt(Attempt.id(jobId, hop, tryNumber), deployment.id(), deployment.provider(), deployment.model(),
+                hop, tryNumber, startedAt, latencyMs, error.httpStatus(), Usage.NONE, BigDecimal.ZERO, false, error);
+    }
+
+    /** What the job cost: the sum over billed attempts. */
+    static BigDecimal billedCost(List<Attempt> attempts) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (Attempt a : attempts) {
+            if (a.billed()) {
+                total = total.add(a.cost());
+            }
+        }
+        return total;
+    }
+}

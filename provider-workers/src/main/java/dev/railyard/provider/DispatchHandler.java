@@ -1,0 +1,136 @@
+package dev.railyard.provider;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.railyard.config.Deployment;
+import dev.railyard.config.RailyardConfig;
+import dev.railyard.kafka.DeadLetters;
+import dev.railyard.kafka.RecordHandler;
+import dev.railyard.kafka.Sends;
+import dev.railyard.schema.EventCodec;
+import dev.railyard.schema.Headers;
+import dev.railyard.schema.MalformedEventException;
+import dev.railyard.schema.Topics;
+import dev.railyard.schema.event.ErrorType;
+import dev.railyard.schema.event.JobDispatched;
+import dev.railyard.schema.event.JobError;
+import dev.railyard.schema.event.JobResult;
+import dev.railyard.schema.event.Outcome;
+import dev.railyard.schema.event.Usage;
+import io.vertx.core.Vertx;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * One dispatch record → provider calls (with retries) → one result on {@code railyard.jobs.results},
+ * plus a dead letter when the job failed. The returned stage completes only once Kafka has
+ * acknowledged everything, so the record's offset is committed only after its effects are durable.
+ */
+final class DispatchHandler implements RecordHandler {
+    static final String STAGE = "provider-worker";
+
+    private final RailyardConfig config;
+    private final Map<String, ? extends ProviderAdapter> adapters;
+    private final AttemptLoop attempts;
+    private final Producer<byte[], byte[]> producer;
+    private final DeadLetters deadLetters;
+    private final EventCodec codec;
+    private final Vertx vertx;
+    private final Clock clock;
+
+    /** @param adapters the adapter of each provider, by provider name */
+    DispatchHandler(RailyardConfig config, Map<String, ? extends ProviderAdapter> adapters, AttemptLoop attempts,
+                    Producer<byte[], byte[]> producer, DeadLetters deadLetters, EventCodec codec, Vertx vertx, Clock clock) {
+        this.config = config;
+        this.adapters = adapters;
+        this.attempts = attempts;
+        this.producer = producer;
+        this.deadLetters = deadLetters;
+        this.codec = codec;
+        this.vertx = vertx;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<Void> handle(ConsumerRecord<byte[], byte[]> record) {
+        JobDispatched dispatched;
+        try {
+            dispatched = codec.decode(record.value(), JobDispatched.class);
+            if (dispatched.job() == null || dispatched.decision() == null || dispatched.job().jobId() == null) {
+                throw new MalformedEventException("dispatch record lacks its job or routing decision");
+            }
+        } catch (MalformedEventException e) {
+            return deadLetters.publish(record, STAGE, ErrorType.MALFORMED_RECORD, e.getMessage(), null).thenApply(m -> null);
+        }
+        String deploymentId = dispatched.decision().deploymentId();
+        Optional<Deployment> deployment = config.deployment(deploymentId);
+        ProviderAdapter adapter = deployment.map(d -> adapters.get(d.provider())).orElse(null);
+        if (adapter == null) {
+            JobError error = JobError.of(ErrorType.NOT_FOUND, "deployment '" + deploymentId + "' is not served by this worker's configuration");
+            return publish(record, JobResults.failedWithoutCalling(dispatched.job(), deploymentId, error, clock.instant()));
+        }
+        Function<Usage, BigDecimal> price = usage -> config.model(deployment.get().model())
+                .map(m -> m.cost(usage)).orElse(BigDecimal.ZERO);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        // A context per job, so its attempts, timers and callbacks run in order on one event loop. (Vert.x
+        // pins contexts made from a plain thread to one loop, so one provider's jobs share its poll thread's loop.)
+        vertx.getOrCreateContext().runOnContext(v -> attempts
+                .run(adapter, deployment.get(), dispatched.job(), dispatched.decision().hop(), price)
+                .onComplete(outcome -> {
+                    if (outcome.failed()) {
+                        done.completeExceptionally(outcome.cause());
+                        return;
+                    }
+                    JobResult result = JobResults.of(dispatched.job(), deploymentId, outcome.result(), clock.instant());
+                    publish(record, result).whenComplete((ok, error) -> {
+                        if (error != null) {
+                            done.completeExceptionally(error);
+                        } else {
+                            done.complete(null);
+                        }
+                    });
+                }));
+        return done;
+    }
+
+    /** The result, and for a failed job also its dead letter; complete when Kafka acknowledged both. */
+    private CompletableFuture<Void> publish(ConsumerRecord<byte[], byte[]> record, JobResult result) {
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(Topics.JOBS_RESULTS, null,
+                result.jobId().getBytes(StandardCharsets.UTF_8), codec.encode(result));
+        if (result.tenant() != null) {
+            out.headers().add(Headers.TENANT, result.tenant().getBytes(StandardCharsets.UTF_8));
+        }
+        Header trace = record.headers().lastHeader(Headers.TRACEPARENT);
+        if (trace != null) {
+            out.headers().add(trace);
+        }
+        CompletableFuture<?> sent = Sends.send(producer, out);
+        if (result.outcome() != Outcome.FAILED) {
+            return sent.thenApply(m -> null);
+        }
+        JobError error = result.error();
+        String reason = error.type().code() + ": " + error.message()
+                + (error.httpStatus() == null ? "" : " (HTTP " + error.httpStatus() + ")")
+                + " after " + result.attempts().size() + " attempt(s)";
+        CompletableFuture<?> dead = deadLetters.publish(record, STAGE, error.type(), reason, attemptsJson(result));
+        return CompletableFuture.allOf(sent, dead);
+    }
+
+    private String attemptsJson(JobResult result) {
+        try {
+            return codec.mapper().writeValueAsString(result.attempts());
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.railyard.provider;
+
+import dev.railyard.config.ProviderConfig;
+import dev.railyard.config.RailyardConfig;
+import dev.railyard.kafka.ConcurrentLoop;
+import dev.railyard.kafka.DeadLetters;
+import dev.railyard.kafka.KafkaClients;
+import dev.railyard.provider.openai.OpenAiCompatibleAdapter;
+import dev.railyard.schema.EventCodec;
+import dev.railyard.schema.Topics;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/**
+ * The provider workers of one process: per provider, one consumer loop on
+ * {@code railyard.dispatch.<provider>} (group {@code railyard-provider-<provider>}) with up to the
+ * provider's {@code max_in_flight} calls at once; one producer shared by all for results and dead letters.
+ */
+public final class ProviderWorkers implements AutoCloseable {
+    private static final int MAX_POLL_RECORDS = 500;
+
+    private final RailyardConfig config;
+    private final KafkaClients clients;
+    private final Vertx vertx;
+    private final List<ConcurrentLoop> loops = new ArrayList<>();
+    private final Map<String, OpenAiCompatibleAdapter> adapters = new LinkedHashMap<>();
+    private volatile boolean running;
+    private KafkaProducer<byte[], byte[]> producer;
+
+    public ProviderWorkers(RailyardConfig config, KafkaClients clients, Vertx vertx) {
+        this.config = config;
+        this.clients = clients;
+        this.vertx = vertx;
+    }
+
+    /** Starts consuming. Blocks briefly (producer metadata), so call it from a plain thread. */
+    public synchronized void start() {
+        if (running) {
+            throw new IllegalStateException("provider workers already started");
+        }
+        running = true;
+        producer = clients.producer("provider-workers");
+        // Fetch topic metadata now, so the first send on an event loop does not wait for it.
+        producer.partitionsFor(Topics.JOBS_RESULTS);
+        producer.partitionsFor(Topics.JOBS_DEAD_LETTER);
+        EventCodec codec = new EventCodec();
+        DeadLetters deadLetters = new DeadLetters(producer);
+        for (ProviderConfig provider : config.providers().values()) {
+            if (!"openai-compatible".equals(provider.type())) {
+                throw new IllegalStateException("provider " + provider.name() + ": no adapter for type " + provider.type());
+            }
+            adapters.put(provider.name(), new OpenAiCompatibleAdapter(vertx, provider, codec.mapper(), Clock.systemUTC()));
+        }
+        AttemptLoop attempts = new AttemptLoop(vertx, config.retry(), () -> ThreadLocalRandom.current().nextDouble(),
+                () -> running, Clock.systemUTC());
+        DispatchHandler handler = new DispatchHandler(config, adapters, attempts, producer, deadLetters, codec, vertx,
+                Clock.systemUTC());
+        for (ProviderConfig provider : config.providers().values()) {
+            var consumer = clients.consumer("railyard-provider-" + provider.name(),
+                    Math.min(MAX_POLL_RECORDS, provider.maxInFlight()));
+            loops.add(new ConcurrentLoop("provider-worker-" + provider.name(), consumer,
+                    List.of(Topics.dispatch(provider.name())), handler, deadLetters, provider.maxInFlight()).start());
+        }
+    }
+
+    /** Records being worked on (calls in flight or waiting to retry), over all providers. */
+    public int inFlight() {
+        return loops.stream().mapToInt(ConcurrentLoop::inFlight).sum();
+    }
+
+    /** Graceful: stop fetching, let in-flight jobs finish (bounded), commit, then close the producer. */
+    @Override
+    public synchronized void close() {
+        loops.forEach(ConcurrentLoop::close);
+        running = false;
+        if (producer != null) {
+            producer.close();
+        }
+        adapters.values().forEach(OpenAiCompatibleAdapter::close);
+        loops.clear();
+    }
+
+    /** A crash, for tests of redelivery: stop at once, commit nothing more, start no further attempts. */
+    public synchronized void halt() {
+        running = false;
+        loops.forEach(ConcurrentLoop::halt);
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+        }
+        adapters.values().forEach(OpenAiCompatibleAdapter::close);
+        loops.clear();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.railyard.simulator;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Identifiers in OpenAI's formats. Random, not seeded: ids differ per call on the real API too. */
+final class Ids {
+    private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private Ids() {
+    }
+
+    /** {@code chatcmpl-} and 29 base-62 characters. */
+    static String completionId() {
+        return "chatcmpl-" + random(BASE62, 29);
+    }
+
+    /** {@code req_} and 32 hex digits. */
+    static String requestId() {
+        return "req_" + random(HEX, 32);
+    }
+
+    private static String random(char[] alphabet, int length) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        char[] out = new char[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = alphabet[r.nextInt(alphabet.length)];
+        }
+        return new String(out);
+    }
+}
