@@ -28,6 +28,10 @@ railyard_find_jdk() {
 if railyard_jdk=$(railyard_find_jdk); then
   export JAVA_HOME="$railyard_jdk"
   export PATH="$JAVA_HOME/bin:$PATH"
+  # Maven's own Guice warns about sun.misc.Unsafe on JDK 24+; the flag does not exist before 23.
+  if [ "$(railyard_java_major "$JAVA_HOME")" -ge 24 ]; then
+    case "${MAVEN_OPTS:-}" in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
+  fi
 else
   echo "Railyard needs a JDK 21 or newer and found none (JAVA_HOME, PATH, /usr/lib/jvm)." >&2
   echo "Install one, e.g. 'apt-get install openjdk-21-jdk' or Temurin 21+, or set JAVA_HOME to it." >&2

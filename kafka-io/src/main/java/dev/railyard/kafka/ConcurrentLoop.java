@@ -125,6 +125,9 @@ public final class ConcurrentLoop implements AutoCloseable {
                 .whenComplete((ok, error) -> {
                     if (error != null) {
                         // Not even the dead letter could be written: leave the offset uncommitted so it is redelivered.
+                        if (halted) {
+                            return; // expected after a crash: the producer is gone
+                        }
                         log.error("record {}-{}@{} neither handled nor dead-lettered: {}", record.topic(),
                                 record.partition(), record.offset(), error.toString());
                         return;

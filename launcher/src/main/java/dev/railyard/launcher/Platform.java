@@ -1,0 +1,167 @@
+package dev.railyard.launcher;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.railyard.api.ApiIngest;
+import dev.railyard.api.ApiSettings;
+import dev.railyard.budget.BudgetService;
+import dev.railyard.budget.report.SpendReport;
+import dev.railyard.budget.report.SpendRoutes;
+import dev.railyard.config.ConfigLoader;
+import dev.railyard.config.RailyardConfig;
+import dev.railyard.infra.Database;
+import dev.railyard.infra.Infrastructure;
+import dev.railyard.kafka.KafkaClients;
+import dev.railyard.kafka.TopicSetup;
+import dev.railyard.provider.ProviderWorkers;
+import dev.railyard.router.RouterService;
+import dev.railyard.schema.db.Migrations;
+import dev.railyard.simulator.Simulator;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every Railyard service in one process: Kafka and PostgreSQL (embedded unless given), the simulator
+ * when a provider has no key, then budget-service, provider-workers, router-worker and api-ingest.
+ */
+public final class Platform implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Platform.class);
+
+    private final Infrastructure infrastructure;
+    private final HikariDataSource dataSource;
+    private final Vertx vertx;
+    private final Simulator simulator;
+    private final RailyardConfig config;
+    private final KafkaClients clients;
+    private final ApiIngest api;
+    private final int apiPort;
+    private Workers workers;
+
+    /** The Kafka-consuming services; they can be crashed and restarted together (tests of redelivery). */
+    private record Workers(BudgetService budget, ProviderWorkers providers, RouterService router) {
+        static Workers start(RailyardConfig config, KafkaClients clients, HikariDataSource dataSource, Vertx vertx) {
+            BudgetService budget = new BudgetService(config, clients, dataSource);
+            budget.start();
+            ProviderWorkers providers = new ProviderWorkers(config, clients, vertx);
+            providers.start();
+            RouterService router = new RouterService(config, clients);
+            router.start();
+            return new Workers(budget, providers, router);
+        }
+
+        void close() {
+            router.close();
+            providers.close();
+            budget.close();
+        }
+
+        void halt() {
+            router.halt();
+            providers.halt();
+            budget.halt();
+        }
+    }
+
+    private Platform(Infrastructure infrastructure, HikariDataSource dataSource, Vertx vertx, Simulator simulator,
+                     RailyardConfig config, KafkaClients clients, ApiIngest api, int apiPort, Workers workers) {
+        this.infrastructure = infrastructure;
+        this.dataSource = dataSource;
+        this.vertx = vertx;
+        this.simulator = simulator;
+        this.config = config;
+        this.clients = clients;
+        this.api = api;
+        this.apiPort = apiPort;
+        this.workers = workers;
+    }
+
+    public static Platform start(PlatformSettings settings) {
+        Infrastructure infra = Infrastructure.start(settings.dataDir(), settings.kafka(), settings.kafkaPort(),
+                settings.database(), settings.dbUser(), settings.dbPassword());
+        HikariDataSource ds = null;
+        Vertx vertx = null;
+        try {
+            ds = Database.pool(infra.jdbcUrl(), infra.dbUser(), infra.dbPassword(), 16, "platform");
+            new Migrations(ds).migrate();
+            ConfigLoader loader = new ConfigLoader(System.getenv());
+            RailyardConfig config = settings.configFile() == null ? loader.loadDefault() : loader.load(settings.configFile());
+            vertx = Vertx.vertx();
+            Simulator simulator = null;
+            if (config.needsSimulator()) {
+                simulator = new Simulator(vertx, settings.simulator());
+                simulator.start().toCompletionStage().toCompletableFuture().join();
+                config = config.withSimulator(simulator.baseUrl());
+                log.info("providers without an API key are served by the simulator at {}", simulator.baseUrl());
+            }
+            KafkaClients clients = new KafkaClients(infra.bootstrapServers(), "railyard", Map.of());
+            new TopicSetup(clients, settings.partitions(), (short) 1).ensure(config.providers().keySet());
+            Workers workers = Workers.start(config, clients, ds, vertx);
+            SpendRoutes spend = new SpendRoutes(new SpendReport(ds), vertx);
+            ApiIngest api = new ApiIngest(new ApiSettings(settings.apiHost(), settings.apiPort(), ApiSettings.defaults().maxBodyBytes()),
+                    config, clients, ds, vertx, List.of(spend::install));
+            int port = api.start().toCompletionStage().toCompletableFuture().join();
+            return new Platform(infra, ds, vertx, simulator, config, clients, api, port, workers);
+        } catch (RuntimeException e) {
+            if (vertx != null) {
+                vertx.close();
+            }
+            if (ds != null) {
+                ds.close();
+            }
+            infra.close();
+            throw e;
+        }
+    }
+
+    public int apiPort() {
+        return apiPort;
+    }
+
+    public String apiBaseUrl() {
+        return "http://127.0.0.1:" + apiPort;
+    }
+
+    public Infrastructure infrastructure() {
+        return infrastructure;
+    }
+
+    public HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    public RailyardConfig config() {
+        return config;
+    }
+
+    public KafkaClients kafkaClients() {
+        return clients;
+    }
+
+    public Simulator simulator() {
+        return simulator;
+    }
+
+    /** Kills the workers without a clean shutdown: nothing more is committed. */
+    public synchronized void crashWorkers() {
+        workers.halt();
+    }
+
+    /** Starts fresh workers on the same Kafka and PostgreSQL (after {@link #crashWorkers()}). */
+    public synchronized void restartWorkers() {
+        workers = Workers.start(config, clients, dataSource, vertx);
+    }
+
+    @Override
+    public synchronized void close() {
+        api.close();
+        workers.close();
+        if (simulator != null) {
+            simulator.close();
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        dataSource.close();
+        infrastructure.close();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.railyard.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** A small client of Railyard's REST API, used by the CLI, the benchmarks and the end-to-end tests. */
+public final class RailyardClient {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final String baseUrl;
+
+    public RailyardClient(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** Submits an OpenAI batch input file (JSONL); returns the batch object. */
+    public JsonNode submitBatch(byte[] jsonl) {
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri("/v1/batches"))
+                .header("Content-Type", "application/jsonl")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(jsonl)));
+        return expectJson(r, "submit batch");
+    }
+
+    public JsonNode batch(String id) {
+        return expectJson(send(HttpRequest.newBuilder(uri("/v1/batches/" + id)).GET()), "get batch");
+    }
+
+    public JsonNode get(String path) {
+        return expectJson(send(HttpRequest.newBuilder(uri(path)).GET()), "GET " + path);
+    }
+
+    /** Streams {@code path} into {@code file}; returns the HTTP status. */
+    public int download(String path, Path file) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofFile(file)).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create(baseUrl + path);
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private JsonNode expectJson(HttpResponse<byte[]> r, String what) {
+        try {
+            JsonNode body = json.readTree(r.body());
+            if (r.statusCode() >= 300) {
+                throw new ApiException(r.statusCode(), what + " failed: HTTP " + r.statusCode() + " " + body);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new ApiException(r.statusCode(), what + " failed: HTTP " + r.statusCode() + " (body is not JSON)");
+        }
+    }
+
+    /** The API answered with an error. */
+    public static final class ApiException extends RuntimeException {
+        private final int status;
+
+        ApiException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+}
