@@ -38,7 +38,7 @@ class BatchEndToEndIT {
 
     @BeforeAll
     static void start(SharedInfrastructure.Servers servers, @TempDir Path dir) {
-        platform = E2e.platform(servers, dir, new SimulatorSettings(0, 0, 0, 0.2, 10, 600, 42));
+        platform = E2e.platform(servers, dir, new SimulatorSettings(0, 0, 0, 0.2, 10, 2500, 42));
         client = new RailyardClient(platform.apiBaseUrl());
     }
 
@@ -56,7 +56,8 @@ class BatchEndToEndIT {
 
         assertThat(o.finished()).isTrue();
         assertThat(o.status()).isEqualTo("completed");
-        assertThat(o.completed()).isEqualTo(1000);
+        assertThat(o.completed()).as("succeeded; first errors: %s", E2e.lines(o.errors()).stream().limit(3).toList())
+                .isEqualTo(1000);
         assertThat(o.failed()).isZero();
         List<JsonNode> output = E2e.lines(o.output());
         Map<String, Long> perCustomId = output.stream().collect(Collectors.groupingBy(l -> l.path("custom_id").asText(), Collectors.counting()));

@@ -24,7 +24,7 @@ class CrashRecoveryIT {
     @Test
     void workers_crashed_mid_batch_resume_and_every_job_ends_exactly_once(SharedInfrastructure.Servers servers,
                                                                           @TempDir Path dir) throws Exception {
-        try (Platform platform = E2e.platform(servers, dir, new SimulatorSettings(0, 40, 20, 0.05, 10, 600, 7))) {
+        try (Platform platform = E2e.platform(servers, dir, new SimulatorSettings(0, 40, 20, 0.05, 10, 2500, 7))) {
             RailyardClient client = new RailyardClient(platform.apiBaseUrl());
             JsonNode batch = client.submitBatch(E2e.batch("crash", 1500, ""));
             String batchId = batch.path("id").asText();
