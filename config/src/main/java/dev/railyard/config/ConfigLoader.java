@@ -26,7 +26,8 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     public static final String DEFAULT_RESOURCE = "railyard-default.yaml";
-    private static final Set<String> PROVIDER_TYPES = Set.of("openai-compatible");
+    private static final Set<String> PROVIDER_TYPES = Set.of("openai-compatible", "azure-openai", "anthropic", "gemini", "bedrock");
+    private static final Set<String> PROVIDER_FIELDS = Set.of("type", "base_url", "api_key", "simulate_without_key", "timeout_ms", "max_in_flight");
     private static final Set<String> MODEL_KINDS = Set.of("chat", "embedding");
 
     private final Map<String, String> env;
@@ -96,10 +97,21 @@ public final class ConfigLoader {
             if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
                 problems.add(key + ".base_url: must be an http(s) URL, got '" + baseUrl + "'");
             }
+            // Every other scalar setting is a provider-specific option (quirks as configuration, not code).
+            Map<String, String> options = new LinkedHashMap<>();
+            p.fields().forEachRemaining(f -> {
+                if (!PROVIDER_FIELDS.contains(f.getKey())) {
+                    if (f.getValue().isContainerNode()) {
+                        problems.add(key + "." + f.getKey() + ": provider options are single values");
+                    } else {
+                        options.put(f.getKey(), f.getValue().asText());
+                    }
+                }
+            });
             out.put(e.getKey(), new ProviderConfig(e.getKey(), type, stripSlash(baseUrl), p.path("api_key").asText(""),
                     p.path("simulate_without_key").asBoolean(true), false,
                     Duration.ofMillis(positiveLong(p, "timeout_ms", 60_000, key, problems)),
-                    (int) positiveLong(p, "max_in_flight", 1024, key, problems)));
+                    (int) positiveLong(p, "max_in_flight", 1024, key, problems), options));
         }
         return out;
     }

@@ -29,11 +29,11 @@ public record RailyardConfig(
         return providers.values().stream().anyMatch(p -> !p.hasKey() && p.simulateWithoutKey());
     }
 
-    /** Points every provider without a key (that allows it) at the simulator. */
-    public RailyardConfig withSimulator(String simulatorBaseUrl) {
+    /** Points every provider without a key (that allows it) at the simulator's root URL, e.g. {@code http://127.0.0.1:8090}. */
+    public RailyardConfig withSimulator(String simulatorRoot) {
         Map<String, ProviderConfig> replaced = new LinkedHashMap<>();
         providers.forEach((name, p) -> replaced.put(name,
-                !p.hasKey() && p.simulateWithoutKey() ? p.servedBy(simulatorBaseUrl) : p));
+                !p.hasKey() && p.simulateWithoutKey() ? p.servedBy(simulatorRoot) : p));
         return new RailyardConfig(Map.copyOf(replaced), models, deployments, retry);
     }
 

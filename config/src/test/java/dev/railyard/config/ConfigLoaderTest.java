@@ -28,7 +28,7 @@ class ConfigLoaderTest {
         assertThat(config.model("gpt-4o-mini").orElseThrow().inputPerMillion()).isEqualByComparingTo("0.15");
         assertThat(config.model("text-embedding-3-small").orElseThrow().embedding()).isTrue();
         assertThat(config.needsSimulator()).isTrue();
-        RailyardConfig simulated = config.withSimulator("http://127.0.0.1:1/v1");
+        RailyardConfig simulated = config.withSimulator("http://127.0.0.1:1");
         assertThat(simulated.providers().get("openai").baseUrl()).isEqualTo("http://127.0.0.1:1/v1");
         assertThat(simulated.providers().get("openai").simulated()).isTrue();
     }
@@ -37,9 +37,21 @@ class ConfigLoaderTest {
     void an_api_key_in_the_environment_switches_the_provider_to_the_real_one() {
         RailyardConfig config = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-test")).loadDefault();
         assertThat(config.needsSimulator()).isFalse();
-        assertThat(config.withSimulator("http://127.0.0.1:1/v1").providers().get("openai").baseUrl())
+        assertThat(config.withSimulator("http://127.0.0.1:1").providers().get("openai").baseUrl())
                 .isEqualTo("https://api.openai.com/v1");
         assertThat(config.providers().get("openai").toString()).doesNotContain("sk-test");
+    }
+
+    @Test
+    void provider_specific_settings_are_options_and_secrets_are_never_shown() {
+        String yaml = VALID.replace("api_key: ${KEY:-}", "type: bedrock\n    region: eu-west-1\n    access_key_id: AKID\n    secret_access_key: s3cr3t");
+        ProviderConfig bedrock = new ConfigLoader(Map.of()).parse(yaml, "test").providers().get("openai");
+        assertThat(bedrock.option("region", "us-east-1")).isEqualTo("eu-west-1");
+        assertThat(bedrock.hasKey()).isTrue();
+        assertThat(bedrock.toString()).contains("eu-west-1").doesNotContain("s3cr3t").doesNotContain("AKID");
+        ProviderConfig simulated = bedrock.servedBy("http://127.0.0.1:9");
+        assertThat(simulated.baseUrl()).isEqualTo("http://127.0.0.1:9");
+        assertThat(simulated.option("secret_access_key", "")).isEqualTo(ProviderConfig.SIMULATOR_AWS_SECRET_ACCESS_KEY);
     }
 
     @Test

@@ -92,7 +92,7 @@ public final class Platform implements AutoCloseable {
             if (config.needsSimulator()) {
                 simulator = new Simulator(vertx, settings.simulator());
                 simulator.start().toCompletionStage().toCompletableFuture().join();
-                config = config.withSimulator(simulator.baseUrl());
+                config = config.withSimulator("http://127.0.0.1:" + simulator.port());
                 log.info("providers without an API key are served by the simulator at {}", simulator.baseUrl());
             }
             KafkaClients clients = new KafkaClients(infra.bootstrapServers(), "railyard", Map.of());

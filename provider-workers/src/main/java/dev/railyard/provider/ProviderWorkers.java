@@ -5,7 +5,6 @@ import dev.railyard.config.RailyardConfig;
 import dev.railyard.kafka.ConcurrentLoop;
 import dev.railyard.kafka.DeadLetters;
 import dev.railyard.kafka.KafkaClients;
-import dev.railyard.provider.openai.OpenAiCompatibleAdapter;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Topics;
 import io.vertx.core.Vertx;
@@ -30,7 +29,7 @@ public final class ProviderWorkers implements AutoCloseable {
     private final KafkaClients clients;
     private final Vertx vertx;
     private final List<ConcurrentLoop> loops = new ArrayList<>();
-    private final Map<String, OpenAiCompatibleAdapter> adapters = new LinkedHashMap<>();
+    private final Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
     private volatile boolean running;
     private KafkaProducer<byte[], byte[]> producer;
 
@@ -52,11 +51,9 @@ public final class ProviderWorkers implements AutoCloseable {
         producer.partitionsFor(Topics.JOBS_DEAD_LETTER);
         EventCodec codec = new EventCodec();
         DeadLetters deadLetters = new DeadLetters(producer);
+        ProviderAdapters families = new ProviderAdapters(vertx, codec.mapper(), Clock.systemUTC());
         for (ProviderConfig provider : config.providers().values()) {
-            if (!"openai-compatible".equals(provider.type())) {
-                throw new IllegalStateException("provider " + provider.name() + ": no adapter for type " + provider.type());
-            }
-            adapters.put(provider.name(), new OpenAiCompatibleAdapter(vertx, provider, codec.mapper(), Clock.systemUTC()));
+            adapters.put(provider.name(), families.create(provider));
         }
         AttemptLoop attempts = new AttemptLoop(vertx, config.retry(), () -> ThreadLocalRandom.current().nextDouble(),
                 () -> running, Clock.systemUTC());
@@ -83,7 +80,7 @@ public final class ProviderWorkers implements AutoCloseable {
         if (producer != null) {
             producer.close();
         }
-        adapters.values().forEach(OpenAiCompatibleAdapter::close);
+        adapters.values().forEach(ProviderAdapter::close);
         loops.clear();
     }
 
@@ -94,7 +91,7 @@ public final class ProviderWorkers implements AutoCloseable {
         if (producer != null) {
             producer.close(Duration.ZERO);
         }
-        adapters.values().forEach(OpenAiCompatibleAdapter::close);
+        adapters.values().forEach(ProviderAdapter::close);
         loops.clear();
     }
 }

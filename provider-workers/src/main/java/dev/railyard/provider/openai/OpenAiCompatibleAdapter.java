@@ -24,7 +24,7 @@ import java.util.function.Function;
  * the simulator...). One pooled keep-alive client per provider, sized to its {@code max_in_flight};
  * no pipelining, so one slow answer never holds up the requests queued behind it.
  */
-public final class OpenAiCompatibleAdapter implements ProviderAdapter, AutoCloseable {
+public final class OpenAiCompatibleAdapter implements ProviderAdapter {
     private final ProviderConfig provider;
     private final ObjectMapper mapper;
     private final OpenAiErrorClassifier classifier;

@@ -1,0 +1,28 @@
+package dev.railyard.provider;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.railyard.config.ProviderConfig;
+import dev.railyard.provider.openai.OpenAiCompatibleAdapter;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+
+/** Chooses the adapter of a provider's family (its configured {@code type}). */
+public final class ProviderAdapters {
+    private final Vertx vertx;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public ProviderAdapters(Vertx vertx, ObjectMapper mapper, Clock clock) {
+        this.vertx = vertx;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    public ProviderAdapter create(ProviderConfig provider) {
+        return switch (provider.type()) {
+            case "openai-compatible" -> new OpenAiCompatibleAdapter(vertx, provider, mapper, clock);
+            default -> throw new IllegalStateException("provider " + provider.name() + ": no adapter for type '"
+                    + provider.type() + "'");
+        };
+    }
+}
