@@ -29,7 +29,7 @@ public final class Bench {
         System.out.printf("railyard bench: %d jobs, simulator latency %d ms, paced rate %d jobs/s for %d s, acceptance batch %d lines%n",
                 a.jobs(), a.latencyMs(), a.rate(), a.paceSeconds(), a.acceptLines());
         SimulatorSettings sim = SimulatorSettings.defaults().withLatencyMs(a.latencyMs());
-        try (Platform platform = Platform.start(PlatformSettings.embedded(dir).withSimulator(sim))) {
+        try (Platform platform = Platform.start(PlatformSettings.embedded(dir).withSimulator(sim).withConfigFile(a.config()))) {
             RailyardClient client = new RailyardClient(platform.apiBaseUrl());
             // Warm-up: JIT, connections, consumer group joins.
             runBatch(platform, client, jsonl("warm", 2000));
@@ -41,6 +41,8 @@ public final class Bench {
                 System.out.printf("throughput: %d jobs in %.2f s = %.0f jobs/s end to end (submit -> result durable in PostgreSQL)%n",
                         a.jobs(), seconds, a.jobs() / seconds);
                 printOverhead("  per-job (all submitted at once, includes queueing)", platform, List.of(batchId), a.latencyMs());
+                printStages(platform, List.of(batchId));
+                printRouterStage(platform, batchId);
             }
             if (a.rate() > 0) {
                 List<String> batches = new ArrayList<>();
@@ -57,6 +59,7 @@ public final class Bench {
                     awaitTerminal(platform, b, perTick);
                 }
                 printOverhead("overhead at " + a.rate() + " jobs/s", platform, batches, a.latencyMs());
+                printStages(platform, batches);
             }
             if (a.acceptLines() > 0) {
                 byte[] big = jsonl("accept", a.acceptLines());
@@ -108,6 +111,65 @@ public final class Bench {
                 System.out.printf("%s: p50 %.1f ms, p99 %.1f ms (end to end minus %d ms simulator latency)%n",
                         label, p[0] - latencyMs, p[1] - latencyMs, latencyMs);
             }
+        }
+    }
+
+    /** Where the time goes: accepted → call started (ingest, router, dispatch), call, result → durable (ledger). */
+    private static void printStages(Platform platform, List<String> batchIds) throws SQLException {
+        try (Connection c = platform.dataSource().getConnection();
+             PreparedStatement st = c.prepareStatement("""
+                     with first_attempt as (
+                         select a.job_id, min(a.started_at) as started, max(a.recorded_at) as recorded
+                         from attempts a join jobs j on j.id = a.job_id where j.batch_id = any(?) group by a.job_id)
+                     select percentile_cont(0.5) within group (order by extract(epoch from (f.started - j.created_at)) * 1000),
+                            percentile_cont(0.99) within group (order by extract(epoch from (f.started - j.created_at)) * 1000),
+                            percentile_cont(0.5) within group (order by extract(epoch from (j.finished_at - f.started)) * 1000),
+                            percentile_cont(0.99) within group (order by extract(epoch from (j.finished_at - f.started)) * 1000),
+                            percentile_cont(0.5) within group (order by extract(epoch from (f.recorded - j.finished_at)) * 1000),
+                            percentile_cont(0.99) within group (order by extract(epoch from (f.recorded - j.finished_at)) * 1000)
+                     from jobs j join first_attempt f on f.job_id = j.id""")) {
+            st.setArray(1, c.createArrayOf("text", batchIds.toArray()));
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                System.out.printf("  stages p50/p99 ms: accepted->call %.0f/%.0f, call->result %.0f/%.0f, result->durable %.0f/%.0f%n",
+                        rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6));
+            }
+        }
+    }
+
+    /** accepted -> dispatched: the time from the job row to the router's dispatch record (its Kafka timestamp). */
+    private static void printRouterStage(Platform platform, String batchId) throws SQLException {
+        java.util.Map<String, Long> created = new java.util.HashMap<>();
+        try (Connection c = platform.dataSource().getConnection();
+             PreparedStatement st = c.prepareStatement("select id, (extract(epoch from created_at) * 1000)::bigint from jobs where batch_id = ?")) {
+            st.setString(1, batchId);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    created.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        List<Long> delays = new ArrayList<>();
+        String topic = dev.railyard.schema.Topics.dispatch("openai");
+        try (var consumer = platform.kafkaClients().consumer("bench-" + System.nanoTime(), 5000)) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (var r : consumer.poll(java.time.Duration.ofMillis(200))) {
+                    Long t = created.get(new String(r.key(), StandardCharsets.UTF_8));
+                    if (t != null) {
+                        delays.add(r.timestamp() - t);
+                    }
+                }
+            }
+        }
+        delays.sort(null);
+        if (!delays.isEmpty()) {
+            System.out.printf("  accepted->dispatched p50 %d ms, p99 %d ms (%d jobs)%n", delays.get(delays.size() / 2),
+                    delays.get((int) (delays.size() * 0.99)), delays.size());
         }
     }
 

@@ -87,8 +87,9 @@ public final class ConcurrentLoop implements AutoCloseable {
                 } else if (!consumer.paused().isEmpty()) {
                     consumer.resume(consumer.paused());
                 }
-                // Short polls while work is in flight, so finished offsets are committed promptly.
-                Duration timeout = tracker.inFlight() > 0 ? Duration.ofMillis(10) : Duration.ofMillis(200);
+                // Shorter polls while work is in flight, so finished offsets are committed and paused partitions
+                // resumed promptly; not too short, since every poll of the consumer costs a network-thread wakeup.
+                Duration timeout = tracker.inFlight() > 0 ? Duration.ofMillis(50) : Duration.ofMillis(200);
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
                     dispatch(record);
                 }
