@@ -2,6 +2,9 @@ package dev.railyard.provider;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.railyard.config.ProviderConfig;
+import dev.railyard.provider.anthropic.AnthropicAdapter;
+import dev.railyard.provider.bedrock.BedrockAdapter;
+import dev.railyard.provider.gemini.GeminiAdapter;
 import dev.railyard.provider.openai.OpenAiCompatibleAdapter;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -20,7 +23,10 @@ public final class ProviderAdapters {
 
     public ProviderAdapter create(ProviderConfig provider) {
         return switch (provider.type()) {
-            case "openai-compatible" -> new OpenAiCompatibleAdapter(vertx, provider, mapper, clock);
+            case "openai-compatible", "azure-openai" -> new OpenAiCompatibleAdapter(vertx, provider, mapper, clock);
+            case "anthropic" -> new AnthropicAdapter(vertx, provider, mapper, clock);
+            case "gemini" -> new GeminiAdapter(vertx, provider, mapper, clock);
+            case "bedrock" -> new BedrockAdapter(vertx, provider, mapper, clock);
             default -> throw new IllegalStateException("provider " + provider.name() + ": no adapter for type '"
                     + provider.type() + "'");
         };

@@ -7,8 +7,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.knuddels.jtokkit.api.Encoding;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
-/** {@code POST /v1/chat/completions}: validation, deterministic answers, exact usage. */
+/**
+ * {@code POST /v1/chat/completions}: validation, deterministic answers, exact usage, streaming,
+ * structured output ({@code response_format}) and tool calls (with {@code [sim:tool]}).
+ */
 final class ChatCompletions {
     private static final int MAX_CHOICES = 128;
 
@@ -79,43 +84,94 @@ final class ChatCompletions {
             return reject("Invalid 'n': integer out of range. Expected a value between 1 and " + MAX_CHOICES + ", but got "
                     + n + " instead.", "n", "integer_out_of_range");
         }
-        if (body.path("stream").asBoolean(false)) {
-            return reject("The simulator does not stream; send \"stream\": false.", "stream", "unsupported_value");
-        }
+        boolean stream = body.path("stream").asBoolean(false);
+        boolean includeUsage = stream && body.path("stream_options").path("include_usage").asBoolean(false);
         String modelName = model.asText();
         Encoding encoding = tokenizer.encodingFor(modelName);
-        int promptTokens = tokenizer.chatPrompt(encoding, messages);
+        int promptTokens = tokenizer.chatPrompt(encoding, messages)
+                + (body.has("tools") ? tokenizer.count(encoding, body.get("tools").toString()) : 0);
         Integer limit = maxTokens;
+        // Only a [sim:tool] in the last user message calls a tool, so a tool loop ends once results come back.
+        JsonNode last = messages.get(messages.size() - 1);
+        boolean callTool = "user".equals(last.path("role").asText()) && Directives.NONE.merge(last.path("content").isTextual()
+                ? last.path("content").asText() : last.path("content").toString()).tool();
+        JsonNode tool = callTool ? body.path("tools").path(0).path("function") : null;
+        JsonNode format = body.path("response_format");
+        Shape shape = new Shape(n, limit, tool != null && tool.isObject() ? tool : null, format.path("type").asText("text"),
+                format.path("json_schema").path("schema"), stream, includeUsage);
         return new Prepared.Accepted(modelName, directives, promptTokens, contextWindow(modelName), "messages",
-                () -> answer(modelName, encoding, messages, promptTokens, limit, n));
+                latency -> answer(modelName, encoding, messages, promptTokens, shape));
     }
 
-    private Reply answer(String model, Encoding encoding, JsonNode messages, int promptTokens, Integer maxTokens, int n) {
+    /** What the request asked the answer to look like. */
+    private record Shape(int n, Integer maxTokens, JsonNode tool, String format, JsonNode schema, boolean stream,
+                         boolean includeUsage) {
+    }
+
+    /** One generated choice: text, or a call of the first tool offered. */
+    private record Choice(String content, String toolName, String toolArguments, String toolCallId, int tokens,
+                          String finish) {
+    }
+
+    private Reply answer(String model, Encoding encoding, JsonNode messages, int promptTokens, Shape shape) {
         long seed = TextGenerator.hash(messages.toString());
+        List<Choice> choices = new ArrayList<>(shape.n());
+        for (int i = 0; i < shape.n(); i++) {
+            choices.add(choice(encoding, seed + i * 0x9E3779B97F4A7C15L, shape));
+        }
+        int completionTokens = choices.stream().mapToInt(Choice::tokens).sum();
+        String id = Ids.completionId();
+        long created = System.currentTimeMillis() / 1000;
+        if (shape.stream()) {
+            return stream(id, created, model, choices, usage(promptTokens, completionTokens), shape.includeUsage());
+        }
         ObjectNode root = mapper.createObjectNode();
-        root.put("id", Ids.completionId());
+        root.put("id", id);
         root.put("object", "chat.completion");
-        root.put("created", System.currentTimeMillis() / 1000);
+        root.put("created", created);
         root.put("model", model);
-        ArrayNode choices = root.putArray("choices");
-        int completionTokens = 0;
-        for (int i = 0; i < n; i++) {
-            Tokenizer.Completion answer = tokenizer.completion(encoding, text.chunks(seed + i * 0x9E3779B97F4A7C15L), maxTokens);
-            String content = answer.text();
-            int tokens = answer.tokens();
-            String finish = answer.truncated() ? "length" : "stop";
-            completionTokens += tokens;
-            ObjectNode choice = choices.addObject();
+        ArrayNode out = root.putArray("choices");
+        for (int i = 0; i < choices.size(); i++) {
+            Choice c = choices.get(i);
+            ObjectNode choice = out.addObject();
             choice.put("index", i);
             ObjectNode message = choice.putObject("message");
             message.put("role", "assistant");
-            message.put("content", content);
+            message.put("content", c.content());
             message.putNull("refusal");
             message.putArray("annotations");
+            if (c.toolName() != null) {
+                ObjectNode call = message.putArray("tool_calls").addObject();
+                call.put("id", c.toolCallId()).put("type", "function");
+                call.putObject("function").put("name", c.toolName()).put("arguments", c.toolArguments());
+            }
             choice.putNull("logprobs");
-            choice.put("finish_reason", finish);
+            choice.put("finish_reason", c.finish());
         }
-        ObjectNode usage = root.putObject("usage");
+        root.set("usage", usage(promptTokens, completionTokens));
+        root.put("service_tier", "default");
+        root.put("system_fingerprint", fingerprint(model));
+        return Reply.json(200, bytes(root));
+    }
+
+    private Choice choice(Encoding encoding, long seed, Shape shape) {
+        if (shape.tool() != null) {
+            String name = shape.tool().path("name").asText("tool");
+            String arguments = SchemaSample.of(shape.tool().path("parameters")).toString();
+            return new Choice(null, name, arguments, "call_" + Ids.base62(24),
+                    tokenizer.count(encoding, name) + tokenizer.count(encoding, arguments), "tool_calls");
+        }
+        if (shape.format().equals("json_schema") || shape.format().equals("json_object")) {
+            String json = shape.format().equals("json_schema") ? SchemaSample.of(shape.schema()).toString()
+                    : mapper.createObjectNode().put("answer", text.generate(seed)).toString();
+            return new Choice(json, null, null, null, tokenizer.count(encoding, json), "stop");
+        }
+        Tokenizer.Completion answer = tokenizer.completion(encoding, text.chunks(seed), shape.maxTokens());
+        return new Choice(answer.text(), null, null, null, answer.tokens(), answer.truncated() ? "length" : "stop");
+    }
+
+    private ObjectNode usage(int promptTokens, int completionTokens) {
+        ObjectNode usage = mapper.createObjectNode();
         usage.put("prompt_tokens", promptTokens);
         usage.put("completion_tokens", completionTokens);
         usage.put("total_tokens", promptTokens + completionTokens);
@@ -127,10 +183,83 @@ final class ChatCompletions {
         completionDetails.put("audio_tokens", 0);
         completionDetails.put("accepted_prediction_tokens", 0);
         completionDetails.put("rejected_prediction_tokens", 0);
-        root.put("service_tier", "default");
-        root.put("system_fingerprint", fingerprint(model));
+        return usage;
+    }
+
+    /**
+     * {@code chat.completion.chunk}s as OpenAI streams them: a first chunk with the role, the content in
+     * pieces, a last chunk per choice with its {@code finish_reason}, an optional usage chunk with no choices,
+     * then {@code [DONE]}.
+     */
+    private Reply stream(String id, long created, String model, List<Choice> choices, ObjectNode usage, boolean includeUsage) {
+        List<byte[]> frames = new ArrayList<>();
+        String fingerprint = fingerprint(model);
+        for (int i = 0; i < choices.size(); i++) {
+            Choice c = choices.get(i);
+            ObjectNode first = chunk(id, created, model, fingerprint, includeUsage);
+            ObjectNode delta = choiceDelta(first, i, null);
+            delta.put("role", "assistant");
+            if (c.toolName() != null) {
+                delta.putNull("content");
+                ObjectNode call = delta.putArray("tool_calls").addObject();
+                call.put("index", 0).put("id", c.toolCallId()).put("type", "function");
+                call.putObject("function").put("name", c.toolName()).put("arguments", "");
+                frames.add(Sse.data(first.toString()));
+                ObjectNode args = chunk(id, created, model, fingerprint, includeUsage);
+                choiceDelta(args, i, null).putArray("tool_calls").addObject().put("index", 0)
+                        .putObject("function").put("arguments", c.toolArguments());
+                frames.add(Sse.data(args.toString()));
+            } else {
+                delta.put("content", "");
+                delta.putNull("refusal");
+                frames.add(Sse.data(first.toString()));
+                for (String piece : TextGenerator.pieces(c.content(), 16)) {
+                    ObjectNode next = chunk(id, created, model, fingerprint, includeUsage);
+                    choiceDelta(next, i, null).put("content", piece);
+                    frames.add(Sse.data(next.toString()));
+                }
+            }
+            ObjectNode last = chunk(id, created, model, fingerprint, includeUsage);
+            choiceDelta(last, i, c.finish());
+            frames.add(Sse.data(last.toString()));
+        }
+        if (includeUsage) {
+            ObjectNode tail = chunk(id, created, model, fingerprint, false);
+            tail.putArray("choices");
+            tail.set("usage", usage);
+            frames.add(Sse.data(tail.toString()));
+        }
+        frames.add(Sse.data("[DONE]"));
+        return Reply.stream(Reply.EVENT_STREAM, frames);
+    }
+
+    private ObjectNode chunk(String id, long created, String model, String fingerprint, boolean nullUsage) {
+        ObjectNode chunk = mapper.createObjectNode();
+        chunk.put("id", id);
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", created);
+        chunk.put("model", model);
+        chunk.put("service_tier", "default");
+        chunk.put("system_fingerprint", fingerprint);
+        chunk.putArray("choices");
+        if (nullUsage) {
+            chunk.putNull("usage");
+        }
+        return chunk;
+    }
+
+    private static ObjectNode choiceDelta(ObjectNode chunk, int index, String finish) {
+        ObjectNode choice = ((ArrayNode) chunk.get("choices")).addObject();
+        choice.put("index", index);
+        ObjectNode delta = choice.putObject("delta");
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finish);
+        return delta;
+    }
+
+    private byte[] bytes(JsonNode node) {
         try {
-            return Reply.json(200, mapper.writeValueAsBytes(root));
+            return mapper.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,21 +6,25 @@ import java.util.regex.Pattern;
 /**
  * Test directives written into a prompt, e.g. {@code [sim:status=429]}, {@code [sim:latency=250]},
  * {@code [sim:fail_first=2]}, {@code [sim:context_length]}, {@code [sim:insufficient_quota]},
- * {@code [sim:content_filter]}, {@code [sim:timeout]} (hold without answering, then close the connection), {@code [sim:malformed]}
- * (a 200 whose JSON is cut off). Unknown directives are ignored, as a real provider would ignore them.
+ * {@code [sim:content_filter]}, {@code [sim:timeout]} (hold without answering, then close the connection),
+ * {@code [sim:malformed]} (a 200 whose JSON is cut off), {@code [sim:tool]} (call the first tool offered) and
+ * {@code [sim:safety]} (a safety stop, where the family has one). Unknown directives are ignored, as a real
+ * provider would ignore them. Every provider family reads the same directives and answers them in its own
+ * wire format.
  *
- * @param status    answer this HTTP status with OpenAI's error body for it, or null
+ * @param status    answer this HTTP status with the family's error body for it, or null
  * @param latencyMs use this latency instead of the configured one, or null
  * @param failFirst fail the first N requests with this exact body with a 500, or 0
  */
-record Directives(Integer status, Long latencyMs, int failFirst, boolean contextLength,
-                  boolean insufficientQuota, boolean contentFilter, boolean timeout, boolean malformed) {
-    static final Directives NONE = new Directives(null, null, 0, false, false, false, false, false);
+public record Directives(Integer status, Long latencyMs, int failFirst, boolean contextLength,
+                         boolean insufficientQuota, boolean contentFilter, boolean timeout, boolean malformed,
+                         boolean tool, boolean safety) {
+    public static final Directives NONE = new Directives(null, null, 0, false, false, false, false, false, false, false);
     private static final String MARK = "[sim:";
     private static final Pattern DIRECTIVE = Pattern.compile("\\[sim:([a-z_]+)(?:=(\\d{1,9}))?]");
 
     /** Reads the directives in one text and merges them over these; cheap when the text has none. */
-    Directives merge(String text) {
+    public Directives merge(String text) {
         if (text == null || !text.contains(MARK)) {
             return this;
         }
@@ -32,6 +36,8 @@ record Directives(Integer status, Long latencyMs, int failFirst, boolean context
         boolean filter = this.contentFilter;
         boolean timeout = this.timeout;
         boolean malformed = this.malformed;
+        boolean tool = this.tool;
+        boolean safety = this.safety;
         Matcher m = DIRECTIVE.matcher(text);
         while (m.find()) {
             String value = m.group(2);
@@ -44,11 +50,13 @@ record Directives(Integer status, Long latencyMs, int failFirst, boolean context
                 case "content_filter" -> filter = true;
                 case "timeout" -> timeout = true;
                 case "malformed" -> malformed = true;
+                case "tool" -> tool = true;
+                case "safety" -> safety = true;
                 default -> {
                     // not ours to interpret
                 }
             }
         }
-        return new Directives(status, latency, failFirst, contextLength, quota, filter, timeout, malformed);
+        return new Directives(status, latency, failFirst, contextLength, quota, filter, timeout, malformed, tool, safety);
     }
 }

@@ -11,7 +11,6 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /** {@code POST /v1/embeddings}: deterministic unit-length vectors seeded from each input's hash. */
 final class Embeddings {
@@ -96,7 +95,7 @@ final class Embeddings {
         int total = promptTokens;
         // OpenAI checks the window per input, so the largest input is what a context-length error reports.
         return new Prepared.Accepted(modelName, directives, largest, CONTEXT_WINDOW, "input",
-                () -> answer(modelName, inputs, dimension, base64, total));
+                latency -> answer(modelName, inputs, dimension, base64, total));
     }
 
     private Input text(String s) {
@@ -119,9 +118,7 @@ final class Embeddings {
                     g.writeStringField("embedding", toBase64(vector));
                 } else {
                     g.writeFieldName("embedding");
-                    // Floats are most of the answer; the JDK's shortest-repr formatting into one buffer beats
-                    // writing them one by one through the generator.
-                    g.writeRawValue(toJsonArray(vector, text));
+                    g.writeRawValue(Vectors.jsonArray(vector, text));
                 }
                 g.writeEndObject();
             }
@@ -138,32 +135,8 @@ final class Embeddings {
         return Reply.json(200, out.toByteArray());
     }
 
-    /** A unit-length vector that depends only on the input, so equal inputs embed equally. */
     static float[] vector(String input, int dimensions) {
-        SplittableRandom random = new SplittableRandom(TextGenerator.hash(input));
-        float[] v = new float[dimensions];
-        double norm = 0;
-        for (int i = 0; i < dimensions; i++) {
-            v[i] = (float) (random.nextDouble() * 2 - 1);
-            norm += (double) v[i] * v[i];
-        }
-        float scale = (float) (1 / Math.sqrt(norm));
-        for (int i = 0; i < dimensions; i++) {
-            v[i] *= scale;
-        }
-        return v;
-    }
-
-    private static String toJsonArray(float[] vector, StringBuilder out) {
-        out.setLength(0);
-        out.append('[');
-        for (int i = 0; i < vector.length; i++) {
-            if (i > 0) {
-                out.append(',');
-            }
-            out.append(vector[i]);
-        }
-        return out.append(']').toString();
+        return Vectors.unit(input, dimensions);
     }
 
     private static String toBase64(float[] vector) {

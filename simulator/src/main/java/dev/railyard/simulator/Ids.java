@@ -3,7 +3,7 @@ package dev.railyard.simulator;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Identifiers in OpenAI's formats. Random, not seeded: ids differ per call on the real API too. */
-final class Ids {
+public final class Ids {
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -11,13 +11,23 @@ final class Ids {
     }
 
     /** {@code chatcmpl-} and 29 base-62 characters. */
-    static String completionId() {
+    public static String completionId() {
         return "chatcmpl-" + random(BASE62, 29);
     }
 
     /** {@code req_} and 32 hex digits. */
-    static String requestId() {
+    public static String requestId() {
         return "req_" + random(HEX, 32);
+    }
+
+    /** {@code length} random base-62 characters. */
+    public static String base62(int length) {
+        return random(BASE62, length);
+    }
+
+    /** {@code length} random lower-case hex digits. */
+    public static String hex(int length) {
+        return random(HEX, length);
     }
 
     private static String random(char[] alphabet, int length) {

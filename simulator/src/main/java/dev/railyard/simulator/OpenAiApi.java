@@ -8,13 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * The OpenAI API as the simulator plays it: authentication, validation, then directives, then the
- * injected faults, then a success. Pure request-to-reply logic; HTTP is {@link Simulator}'s job.
+ * The OpenAI API as the simulator plays it, and Azure OpenAI's deployment paths answering the same way:
+ * authentication, validation, then the shared {@link Pipeline}. Pure request-to-reply logic; HTTP is
+ * {@link Simulator}'s job.
  */
 final class OpenAiApi {
     private static final List<String> MODELS = List.of("gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano",
@@ -23,18 +22,14 @@ final class OpenAiApi {
 
     private final ObjectMapper mapper;
     private final OpenAiErrors errors;
-    private final FaultInjector faults;
-    private final long timeoutHoldMs;
+    private final Pipeline pipeline;
     private final ChatCompletions chat;
     private final Embeddings embeddings;
-    /** Requests seen per exact body carrying {@code [sim:fail_first=N]}; only such bodies are kept. */
-    private final ConcurrentHashMap<String, AtomicInteger> failFirstSeen = new ConcurrentHashMap<>();
 
-    OpenAiApi(ObjectMapper mapper, SimulatorSettings settings, Tokenizer tokenizer) {
+    OpenAiApi(ObjectMapper mapper, SimulatorSettings settings, Tokenizer tokenizer, Pipeline pipeline) {
         this.mapper = mapper;
         this.errors = new OpenAiErrors(mapper, settings.retryAfterMs());
-        this.faults = new FaultInjector(settings);
-        this.timeoutHoldMs = settings.timeoutHoldMs();
+        this.pipeline = pipeline;
         this.chat = new ChatCompletions(mapper, errors, tokenizer);
         this.embeddings = new Embeddings(mapper, errors, tokenizer);
     }
@@ -47,10 +42,22 @@ final class OpenAiApi {
         return handle(authorization, body, embeddings::prepare);
     }
 
+    /**
+     * {@code POST /openai/deployments/{deployment}/chat/completions?api-version=…}: Azure wants an
+     * {@code api-key} header (or an Entra ID bearer token) and answers 404 without {@code api-version}.
+     */
+    Reply azureChatCompletions(String deployment, String apiVersion, String apiKey, String authorization, String body) {
+        return azure(deployment, apiVersion, apiKey, authorization, body, chat::prepare);
+    }
+
+    Reply azureEmbeddings(String deployment, String apiVersion, String apiKey, String authorization, String body) {
+        return azure(deployment, apiVersion, apiKey, authorization, body, embeddings::prepare);
+    }
+
     Reply models(String authorization) {
         Reply denied = authenticate(authorization);
         if (denied != null) {
-            return denied;
+            return errors.finish(denied, RateLimits.Verdict.UNLIMITED);
         }
         ObjectNode root = mapper.createObjectNode();
         root.put("object", "list");
@@ -58,18 +65,40 @@ final class OpenAiApi {
         for (String id : MODELS) {
             data.addObject().put("id", id).put("object", "model").put("created", MODELS_CREATED).put("owned_by", "system");
         }
-        return Reply.json(200, bytes(root)).delayed(faults.latencyMs());
+        return errors.finish(Reply.json(200, bytes(root)).delayed(pipeline.latencyMs()), RateLimits.Verdict.UNLIMITED);
     }
 
     Reply unknownUrl(String method, String path) {
-        return errors.unknownUrl(method, path);
+        return errors.finish(errors.unknownUrl(method, path), RateLimits.Verdict.UNLIMITED);
+    }
+
+    private Reply azure(String deployment, String apiVersion, String apiKey, String authorization, String body,
+                        Function<JsonNode, Prepared> operation) {
+        if (apiVersion == null || apiVersion.isBlank()) {
+            return errors.finish(errors.azureNotFound(), RateLimits.Verdict.UNLIMITED);
+        }
+        String key = apiKey != null && !apiKey.isBlank() ? apiKey
+                : authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : "";
+        if (key.isBlank()) {
+            return errors.finish(errors.azureAccessDenied(), RateLimits.Verdict.UNLIMITED);
+        }
+        // Azure takes the model from the deployment; a model in the body is ignored.
+        return run(key, body, json -> {
+            json.put("model", json.path("model").isTextual() && !json.path("model").asText().isEmpty()
+                    ? json.path("model").asText() : deployment);
+            return operation.apply(json);
+        });
     }
 
     private Reply handle(String authorization, String body, Function<JsonNode, Prepared> operation) {
         Reply denied = authenticate(authorization);
         if (denied != null) {
-            return denied;
+            return errors.finish(denied, RateLimits.Verdict.UNLIMITED);
         }
+        return run(authorization.substring(7).trim(), body, operation::apply);
+    }
+
+    private Reply run(String key, String body, Function<ObjectNode, Prepared> operation) {
         JsonNode json;
         try {
             json = body == null ? null : mapper.readTree(body);
@@ -77,53 +106,12 @@ final class OpenAiApi {
             json = null;
         }
         if (json == null || !json.isObject()) {
-            return errors.invalid("We could not parse the JSON body of your request. (HINT: This likely means you aren't "
-                    + "using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not "
-                    + "valid JSON. If you have trouble figuring out how to fix this, please contact us through our help "
-                    + "center at help.openai.com.)", null, null);
+            return errors.finish(errors.invalid("We could not parse the JSON body of your request. (HINT: This likely "
+                    + "means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what "
+                    + "was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us "
+                    + "through our help center at help.openai.com.)", null, null), RateLimits.Verdict.UNLIMITED);
         }
-        Prepared prepared = operation.apply(json);
-        if (prepared instanceof Prepared.Rejected rejected) {
-            return rejected.reply();
-        }
-        Prepared.Accepted call = (Prepared.Accepted) prepared;
-        long latency = call.directives().latencyMs() != null ? call.directives().latencyMs() : faults.latencyMs();
-        return decide(call, body).delayed(latency);
-    }
-
-    /** Directives first (tests ask for them), then the configured random faults, then success. */
-    private Reply decide(Prepared.Accepted call, String body) {
-        Directives d = call.directives();
-        if (d.status() != null && d.status() >= 400) {
-            return errors.forStatus(d.status(), call.model());
-        }
-        if (d.contextLength() || call.promptTokens() > call.contextWindow()) {
-            return errors.contextLength(call.contextWindow(), Math.max(call.promptTokens(), call.contextWindow() + 1),
-                    call.param());
-        }
-        if (d.timeout()) {
-            return Reply.hold(timeoutHoldMs);
-        }
-        if (d.insufficientQuota()) {
-            return errors.insufficientQuota();
-        }
-        if (d.contentFilter()) {
-            return errors.contentFiltered();
-        }
-        if (d.malformed()) {
-            return call.answer().get().truncated();
-        }
-        if (d.failFirst() > 0 && failFirstSeen.computeIfAbsent(body, k -> new AtomicInteger()).incrementAndGet() <= d.failFirst()) {
-            return errors.forStatus(500, call.model());
-        }
-        return switch (faults.next()) {
-            case NONE -> call.answer().get();
-            case RATE_LIMITED -> errors.rateLimited(call.model());
-            case SERVER_ERROR -> errors.forStatus(500, call.model());
-            case OVERLOADED -> errors.forStatus(503, call.model());
-            case TIMEOUT -> Reply.hold(timeoutHoldMs);
-            case MALFORMED -> call.answer().get().truncated();
-        };
+        return pipeline.run(key, body, operation.apply((ObjectNode) json), errors);
     }
 
     private Reply authenticate(String authorization) {

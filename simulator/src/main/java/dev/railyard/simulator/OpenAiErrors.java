@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
-/** OpenAI's error bodies and headers, as the real API sends them. */
-final class OpenAiErrors {
+/** OpenAI's error bodies and headers, as the real API sends them (Azure OpenAI sends the same bodies). */
+final class OpenAiErrors implements WireErrors {
     static final String INVALID_REQUEST = "invalid_request_error";
     private static final long REQUESTS_PER_MINUTE = 10_000;
     private static final long TOKENS_PER_MINUTE = 30_000_000;
@@ -102,6 +102,100 @@ final class OpenAiErrors {
             default -> error(status, "Simulated error with status " + status + ".",
                     status >= 500 ? "server_error" : INVALID_REQUEST, null, null);
         };
+    }
+
+    // ---- WireErrors ----
+
+    @Override
+    public Reply forStatus(int status, Prepared.Accepted call) {
+        return forStatus(status, call.model());
+    }
+
+    @Override
+    public Reply contextLength(Prepared.Accepted call) {
+        return contextLength(call.contextWindow(), Math.max(call.promptTokens(), call.contextWindow() + 1), call.param());
+    }
+
+    @Override
+    public Reply insufficientQuota(Prepared.Accepted call) {
+        return insufficientQuota();
+    }
+
+    @Override
+    public Reply contentFiltered(Prepared.Accepted call, long latencyMs) {
+        return contentFiltered();
+    }
+
+    @Override
+    public Reply rateLimited(Prepared.Accepted call) {
+        return rateLimited(call.model());
+    }
+
+    @Override
+    public Reply serverError(Prepared.Accepted call) {
+        return forStatus(500, call.model());
+    }
+
+    @Override
+    public Reply overloaded(Prepared.Accepted call) {
+        return forStatus(503, call.model());
+    }
+
+    @Override
+    public Reply overLimit(RateLimits.Verdict v, Prepared.Accepted call) {
+        boolean requests = "requests".equals(v.exceeded());
+        String what = requests ? "requests per min (RPM)" : "tokens per min (TPM)";
+        long limit = requests ? v.requestLimit() : v.tokenLimit();
+        long used = requests ? v.requestLimit() - v.requestsRemaining() : v.tokenLimit() - v.tokensRemaining();
+        long requested = requests ? 1 : v.requestedTokens();
+        return error(429, "Rate limit reached for " + call.model() + " in organization org-simulator on " + what
+                + ": Limit " + limit + ", Used " + used + ", Requested " + requested + ". Please try again in "
+                + resetText(v.resetMs()) + ". Visit https://platform.openai.com/account/rate-limits to learn more.",
+                requests ? "requests" : "tokens", null, "rate_limit_exceeded")
+                .withHeader("retry-after", Long.toString(v.retryAfterSeconds()))
+                .withHeader("retry-after-ms", Long.toString(v.resetMs()));
+    }
+
+    @Override
+    public Reply finish(Reply reply, RateLimits.Verdict v) {
+        Map<String, String> headers = new java.util.HashMap<>();
+        headers.put("x-request-id", Ids.requestId());
+        headers.put("openai-processing-ms", Long.toString(reply.delayMs()));
+        headers.put("openai-version", "2020-10-01");
+        if (v.limitsRequests()) {
+            headers.put("x-ratelimit-limit-requests", Long.toString(v.requestLimit()));
+            headers.put("x-ratelimit-remaining-requests", Long.toString(v.requestsRemaining()));
+            headers.put("x-ratelimit-reset-requests", resetText(v.resetMs()));
+        }
+        if (v.limitsTokens()) {
+            headers.put("x-ratelimit-limit-tokens", Long.toString(v.tokenLimit()));
+            headers.put("x-ratelimit-remaining-tokens", Long.toString(v.tokensRemaining()));
+            headers.put("x-ratelimit-reset-tokens", resetText(v.resetMs()));
+        }
+        // A family's own headers never override what the reply already says (an injected 429's limits).
+        headers.putAll(reply.headers());
+        return reply.withHeaders(headers);
+    }
+
+    /** Azure OpenAI's 401, whose body has no {@code type}. */
+    Reply azureAccessDenied() {
+        return azure(401, "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a "
+                + "valid key for an active subscription and use a correct regional API endpoint for your resource.");
+    }
+
+    /** Azure OpenAI's answer to a path without {@code api-version}, or an unknown one. */
+    Reply azureNotFound() {
+        return azure(404, "Resource not found");
+    }
+
+    private Reply azure(int status, String message) {
+        ObjectNode root = mapper.createObjectNode();
+        root.putObject("error").put("code", Integer.toString(status)).put("message", message);
+        try {
+            return Reply.json(status, mapper.writeValueAsBytes(root));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Map<String, String> rateLimitHeaders() {

@@ -1,16 +1,21 @@
 package dev.railyard.simulator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.railyard.simulator.anthropic.AnthropicApi;
+import dev.railyard.simulator.gemini.GeminiApi;
+import dev.railyard.simulator.bedrock.BedrockApi;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.InstantSource;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,9 +51,9 @@ public final class Simulator implements AutoCloseable {
 
     /** Binds the port; completes with the port bound. Token vocabularies and Jackson load off the event loop. */
     public Future<Integer> start() {
-        return vertx.executeBlocking(() -> new OpenAiApi(new ObjectMapper(), settings, new Tokenizer()))
-                .compose(api -> vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
-                        .requestHandler(router(api))
+        return vertx.executeBlocking(this::families)
+                .compose(families -> vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+                        .requestHandler(router(families))
                         .listen(settings.port(), host))
                 .map(s -> {
                     server = s;
@@ -57,14 +62,59 @@ public final class Simulator implements AutoCloseable {
                 });
     }
 
-    private Router router(OpenAiApi api) {
+    /** Every family's API over one tokenizer and one pipeline (one seeded fault sequence, one set of limits). */
+    private Families families() {
+        ObjectMapper mapper = new ObjectMapper();
+        Tokenizer tokenizer = new Tokenizer();
+        Pipeline pipeline = new Pipeline(settings, new RateLimits(settings.requestsPerMinute(), settings.tokensPerMinute(),
+                InstantSource.system()));
+        return new Families(new OpenAiApi(mapper, settings, tokenizer, pipeline),
+                new AnthropicApi(mapper, settings, tokenizer, pipeline),
+                new GeminiApi(mapper, settings, tokenizer, pipeline),
+                new BedrockApi(mapper, settings, tokenizer, pipeline, InstantSource.system()));
+    }
+
+    private record Families(OpenAiApi openAi, AnthropicApi anthropic, GeminiApi gemini, BedrockApi bedrock) {
+    }
+
+    private Router router(Families families) {
+        OpenAiApi api = families.openAi();
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
         router.post("/v1/chat/completions").handler(ctx -> deliver(ctx, api.chatCompletions(authorization(ctx), ctx.body().asString())));
         router.post("/v1/embeddings").handler(ctx -> deliver(ctx, api.embeddings(authorization(ctx), ctx.body().asString())));
         router.get("/v1/models").handler(ctx -> deliver(ctx, api.models(authorization(ctx))));
+        router.post("/openai/deployments/:deployment/chat/completions").handler(ctx -> deliver(ctx, api.azureChatCompletions(
+                ctx.pathParam("deployment"), ctx.request().getParam("api-version"), ctx.request().getHeader("api-key"),
+                authorization(ctx), ctx.body().asString())));
+        router.post("/openai/deployments/:deployment/embeddings").handler(ctx -> deliver(ctx, api.azureEmbeddings(
+                ctx.pathParam("deployment"), ctx.request().getParam("api-version"), ctx.request().getHeader("api-key"),
+                authorization(ctx), ctx.body().asString())));
+        AnthropicApi anthropic = families.anthropic();
+        router.post("/v1/messages").handler(ctx -> deliver(ctx, anthropic.messages(ctx.request().getHeader("x-api-key"),
+                authorization(ctx), ctx.request().getHeader("anthropic-version"), ctx.body().asString())));
+        GeminiApi gemini = families.gemini();
+        // Vert.x paths cannot hold a literal colon, so Gemini's "models/{model}:{method}" is a regex route.
+        router.postWithRegex("^/v1beta/models/([^/:]+):([A-Za-z]+)$").handler(ctx -> {
+            String key = ctx.request().getHeader("x-goog-api-key");
+            deliver(ctx, gemini.call(ctx.pathParam("param0"), ctx.pathParam("param1"),
+                    key != null ? key : ctx.request().getParam("key"), ctx.request().getParam("alt"), ctx.body().asString()));
+        });
+        BedrockApi bedrock = families.bedrock();
+        router.postWithRegex("^/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream)$").handler(ctx -> {
+            HttpServerRequest request = ctx.request();
+            byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+            deliver(ctx, bedrock.call(request.method().name(), request.path(), request.query(),
+                    name -> joined(request, name), body, ctx.pathParam("param0"), ctx.pathParam("param1")));
+        });
         router.route().last().handler(ctx -> deliver(ctx, api.unknownUrl(ctx.request().method().name(), ctx.request().path())));
         return router;
+    }
+
+    /** A header's values joined with commas, as SigV4 canonicalises repeated headers; null when absent. */
+    private static String joined(HttpServerRequest request, String name) {
+        java.util.List<String> values = request.headers().getAll(name);
+        return values.isEmpty() ? null : String.join(",", values);
     }
 
     private static String authorization(RoutingContext ctx) {
@@ -80,6 +130,8 @@ public final class Simulator implements AutoCloseable {
                 ctx.request().connection().close();
             });
             holds.add(timer);
+        } else if (reply.streamed()) {
+            stream(ctx, reply);
         } else if (reply.delayMs() > 0) {
             vertx.setTimer(reply.delayMs(), id -> write(ctx, reply));
         } else {
@@ -93,13 +145,48 @@ public final class Simulator implements AutoCloseable {
         if (response.closed() || response.ended()) {
             return; // the client gave up waiting
         }
-        response.setStatusCode(reply.status())
-                .putHeader("content-type", "application/json")
-                .putHeader("x-request-id", Ids.requestId())
-                .putHeader("openai-processing-ms", Long.toString(reply.delayMs()))
-                .putHeader("openai-version", "2020-10-01");
+        response.setStatusCode(reply.status()).putHeader("content-type", reply.contentType());
         reply.headers().forEach(response::putHeader);
         response.end(Buffer.buffer(reply.body()));
+    }
+
+    /**
+     * A streamed answer: the latency is spread over the frames, frame i going out at (i + 1) / n of it, on
+     * timers. The headers go with the first frame, as a provider sends them when generation starts.
+     */
+    private void stream(RoutingContext ctx, Reply reply) {
+        stats.record(reply.status(), reply.delayMs());
+        long gap = reply.delayMs() / reply.frames().size();
+        next(ctx, reply, 0, gap);
+    }
+
+    private void next(RoutingContext ctx, Reply reply, int index, long gap) {
+        if (gap > 0) {
+            vertx.setTimer(gap, id -> send(ctx, reply, index, gap));
+        } else {
+            send(ctx, reply, index, gap);
+        }
+    }
+
+    private void send(RoutingContext ctx, Reply reply, int index, long gap) {
+        HttpServerResponse response = ctx.response();
+        if (response.closed() || response.ended()) {
+            return; // the client went away mid-stream
+        }
+        if (index == 0) {
+            response.setStatusCode(reply.status()).setChunked(true)
+                    .putHeader("content-type", reply.contentType())
+                    .putHeader("cache-control", "no-cache");
+            reply.headers().forEach(response::putHeader);
+        }
+        response.write(Buffer.buffer(reply.frames().get(index)));
+        if (index + 1 < reply.frames().size()) {
+            next(ctx, reply, index + 1, gap);
+        } else if (reply.cut()) {
+            ctx.request().connection().close(); // a stream that breaks off without its proper end
+        } else {
+            response.end();
+        }
     }
 
     /** The OpenAI base URL clients use, e.g. {@code http://127.0.0.1:8090/v1}; valid after {@link #start()}. */

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /** Deterministic filler answers: the same seed always yields the same 8–60 word text. */
-final class TextGenerator {
+public final class TextGenerator {
     static final int MIN_WORDS = 8;
     static final int MAX_WORDS = 60;
     private static final String[] WORDS = {
@@ -17,7 +17,7 @@ final class TextGenerator {
         "enough", "tests", "pass", "quickly", "kafka", "carries", "events", "between", "services", "reliably",
     };
 
-    String generate(long seed) {
+    public String generate(long seed) {
         return String.join("", chunks(seed));
     }
 
@@ -26,7 +26,7 @@ final class TextGenerator {
      * {@code " railyard"}, {@code ","}, {@code "."}. BPE never merges across these pieces, so a text's
      * token count is the sum of its pieces' counts, which {@link Tokenizer} caches.
      */
-    List<String> chunks(long seed) {
+    public List<String> chunks(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int words = MIN_WORDS + random.nextInt(MAX_WORDS - MIN_WORDS + 1);
         List<String> out = new ArrayList<>(words + words / 4);
@@ -48,8 +48,35 @@ final class TextGenerator {
         return out;
     }
 
+    /**
+     * An answer split into at most {@code maxPieces} consecutive pieces, each starting at a word boundary,
+     * as a streamed answer arrives; joined they give the text back exactly.
+     */
+    public static List<String> pieces(String text, int maxPieces) {
+        List<String> words = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i < text.length(); i++) {
+            if (text.charAt(i) == ' ') {
+                words.add(text.substring(start, i));
+                start = i;
+            }
+        }
+        if (start < text.length()) {
+            words.add(text.substring(start));
+        }
+        if (words.size() <= maxPieces) {
+            return words;
+        }
+        List<String> out = new ArrayList<>(maxPieces);
+        int per = (words.size() + maxPieces - 1) / maxPieces;
+        for (int i = 0; i < words.size(); i += per) {
+            out.add(String.join("", words.subList(i, Math.min(words.size(), i + per))));
+        }
+        return out;
+    }
+
     /** A 64-bit FNV-1a hash: stable across JVMs, unlike {@code String.hashCode} mixed with nothing. */
-    static long hash(String text) {
+    public static long hash(String text) {
         long h = 0xcbf29ce484222325L;
         for (int i = 0; i < text.length(); i++) {
             h ^= text.charAt(i);

@@ -14,20 +14,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * Counts tokens the way OpenAI bills them. The registry loads vocabularies of several megabytes, so
  * one instance is made per simulator and shared; encodings are thread-safe.
  */
-final class Tokenizer {
+public final class Tokenizer {
     /** OpenAI's chat format: every message costs 3 tokens of framing, a name 1 more, the reply 3. */
     static final int TOKENS_PER_MESSAGE = 3;
     static final int TOKENS_PER_NAME = 1;
     static final int REPLY_PRIMING = 3;
     /** A low-detail image costs 85 tokens; the simulator does not look at images. */
-    static final int TOKENS_PER_IMAGE = 85;
+    public static final int TOKENS_PER_IMAGE = 85;
 
     private final Encoding o200k;
     private final Encoding cl100k;
     private final Map<String, int[]> o200kChunks = new ConcurrentHashMap<>();
     private final Map<String, int[]> cl100kChunks = new ConcurrentHashMap<>();
 
-    Tokenizer() {
+    public Tokenizer() {
         // Lazy: only the two vocabularies used are loaded, not every one jtokkit ships.
         EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
         this.o200k = registry.getEncoding(EncodingType.O200K_BASE);
@@ -35,7 +35,7 @@ final class Tokenizer {
     }
 
     /** o200k_base for the GPT-4o generation and later, cl100k_base for GPT-4, GPT-3.5 and embeddings. */
-    Encoding encodingFor(String model) {
+    public Encoding encodingFor(String model) {
         if (model.startsWith("gpt-4o") || model.startsWith("gpt-4.1") || model.startsWith("gpt-4.5")
                 || model.startsWith("gpt-5") || model.startsWith("chatgpt-4o") || model.matches("o\\d.*")) {
             return o200k;
@@ -43,16 +43,16 @@ final class Tokenizer {
         return cl100k;
     }
 
-    Encoding embeddings() {
+    public Encoding embeddings() {
         return cl100k;
     }
 
-    int count(Encoding encoding, String text) {
+    public int count(Encoding encoding, String text) {
         return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
     }
 
     /** Prompt tokens of a chat request's messages, framing included. */
-    int chatPrompt(Encoding encoding, JsonNode messages) {
+    public int chatPrompt(Encoding encoding, JsonNode messages) {
         int tokens = REPLY_PRIMING;
         for (JsonNode message : messages) {
             tokens += TOKENS_PER_MESSAGE;
@@ -88,7 +88,7 @@ final class Tokenizer {
      * limit). Pieces are encoded once and cached: the word list is fixed, and encoding every answer
      * anew would cost more than the rest of a request.
      */
-    Completion completion(Encoding encoding, List<String> chunks, Integer maxTokens) {
+    public Completion completion(Encoding encoding, List<String> chunks, Integer maxTokens) {
         Map<String, int[]> cache = encoding == o200k ? o200kChunks : cl100kChunks;
         int total = 0;
         for (String chunk : chunks) {
@@ -109,6 +109,6 @@ final class Tokenizer {
         return new Completion(encoding.decode(prefix), prefix.size(), true);
     }
 
-    record Completion(String text, int tokens, boolean truncated) {
+    public record Completion(String text, int tokens, boolean truncated) {
     }
 }

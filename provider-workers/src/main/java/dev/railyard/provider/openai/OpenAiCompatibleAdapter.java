@@ -5,45 +5,58 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.railyard.config.Deployment;
 import dev.railyard.config.ProviderConfig;
 import dev.railyard.provider.ProviderAdapter;
+import dev.railyard.provider.ProviderException;
 import dev.railyard.provider.ProviderResponse;
+import dev.railyard.provider.capability.Capabilities;
+import dev.railyard.provider.capability.Parameters;
+import dev.railyard.provider.http.ProviderHttp;
 import dev.railyard.schema.event.JobSubmitted;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Any API speaking OpenAI's chat completions and embeddings (OpenAI, Azure OpenAI's v1 API, vLLM,
- * the simulator...). One pooled keep-alive client per provider, sized to its {@code max_in_flight};
- * no pipelining, so one slow answer never holds up the requests queued behind it.
+ * Any API speaking OpenAI's chat completions and embeddings (OpenAI, vLLM, Ollama, Groq, Mistral,
+ * the simulator...) and Azure OpenAI (type {@code azure-openai}: deployment URLs, {@code api-version},
+ * {@code api-key} header). Per-provider quirks are configuration, not code: option
+ * {@code unsupported_parameters} (comma-separated) fails jobs that use those parameters up front.
  */
 public final class OpenAiCompatibleAdapter implements ProviderAdapter {
+    public static final Capabilities OPENAI_COMPATIBLE = new Capabilities("openai-compatible", true, true, true, true, true,
+            false, Set.copyOf(Parameters.CHAT), Set.copyOf(Parameters.EMBEDDINGS), true);
+    /** Azure rejects top_k, which some OpenAI-compatible servers (vLLM, Together...) accept. */
+    public static final Capabilities AZURE_OPENAI = new Capabilities("azure-openai", true, true, true, true, true,
+            false, Set.copyOf(Parameters.CHAT), Set.copyOf(Parameters.EMBEDDINGS), true).without(Set.of("top_k"));
+    static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
+
     private final ProviderConfig provider;
     private final ObjectMapper mapper;
     private final OpenAiErrorClassifier classifier;
     private final WebClient client;
+    private final boolean azure;
+    private final Capabilities capabilities;
 
     public OpenAiCompatibleAdapter(Vertx vertx, ProviderConfig provider, ObjectMapper mapper, Clock clock) {
         this.provider = provider;
         this.mapper = mapper;
         this.classifier = new OpenAiErrorClassifier(mapper, clock);
-        WebClientOptions options = new WebClientOptions();
-        options.setKeepAlive(true);
-        options.setPipelining(false);
-        options.setTcpNoDelay(true);
-        options.setDecompressionSupported(true);
-        options.setUserAgent("railyard-provider-worker");
-        options.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, provider.timeout().toMillis()));
-        options.setIdleTimeout(5);
-        options.setIdleTimeoutUnit(TimeUnit.MINUTES);
-        this.client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(provider.maxInFlight()));
+        this.client = ProviderHttp.client(vertx, provider);
+        this.azure = "azure-openai".equals(provider.type());
+        this.capabilities = (azure ? AZURE_OPENAI : OPENAI_COMPATIBLE).without(unsupported(provider));
+    }
+
+    private static Set<String> unsupported(ProviderConfig provider) {
+        return Arrays.stream(provider.option("unsupported_parameters", "").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     }
 
     public OpenAiCompatibleAdapter(Vertx vertx, ProviderConfig provider) {
@@ -52,12 +65,23 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
 
     @Override
     public Future<ProviderResponse> call(Deployment deployment, JobSubmitted job) {
+        try {
+            Parameters.check(capabilities, job.endpoint(), job.body());
+        } catch (ProviderException e) {
+            return Future.failedFuture(e);
+        }
         byte[] body = OpenAiWire.requestBody(mapper, job.body(), deployment.providerModel());
-        var request = client.postAbs(OpenAiWire.url(provider.baseUrl(), job.endpoint()))
+        String url = azure
+                ? OpenAiWire.azureUrl(provider.baseUrl(), deployment.providerModel(), job.endpoint(),
+                        provider.option("api_version", DEFAULT_AZURE_API_VERSION))
+                : OpenAiWire.url(provider.baseUrl(), job.endpoint());
+        var request = client.postAbs(url)
                 .timeout(provider.timeout().toMillis())
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Accept", "application/json");
-        if (provider.hasKey()) {
+        if (provider.hasKey() && azure) {
+            request.putHeader("api-key", provider.apiKey());
+        } else if (provider.hasKey()) {
             request.putHeader("Authorization", "Bearer " + provider.apiKey());
         }
         long started = System.nanoTime();

@@ -3,16 +3,13 @@ package dev.railyard.provider.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.railyard.provider.ProviderException;
+import dev.railyard.provider.http.ProviderFailures;
 import dev.railyard.provider.retry.RetryAfter;
 import dev.railyard.schema.event.ErrorType;
 import dev.railyard.schema.event.JobError;
-import io.vertx.core.VertxException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -20,7 +17,7 @@ import java.util.function.Function;
  * one {@link ErrorType} taxonomy, keeping the provider's raw body (up to 4 KB) and request id.
  */
 public final class OpenAiErrorClassifier {
-    public static final int MAX_BODY_BYTES = 4096;
+    public static final int MAX_BODY_BYTES = ProviderFailures.MAX_BODY_BYTES;
     private static final Set<String> CONTENT_FILTER_CODES = Set.of("content_filter", "content_policy_violation");
     private static final Set<String> UNSUPPORTED_CODES = Set.of("unsupported_parameter", "unsupported_value");
 
@@ -80,31 +77,12 @@ public final class OpenAiErrorClassifier {
 
     /** The call never got an answer: a timeout, or a connection refused, reset or closed (retryable). */
     public ProviderException transportFailure(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && !(cause instanceof TimeoutException)) {
-            cause = cause.getCause();
-        }
-        boolean timeout = cause instanceof TimeoutException
-                || (failure.getClass().getSimpleName().contains("Timeout"));
-        ErrorType type = timeout ? ErrorType.TIMEOUT : ErrorType.SERVER_ERROR;
-        String what = timeout ? "no answer in time" : connectionProblem(cause);
-        return new ProviderException(new JobError(type, what + ": " + failure.getMessage(), null, null, null), null, failure);
-    }
-
-    private static String connectionProblem(Throwable cause) {
-        if (cause instanceof ConnectException) {
-            return "cannot connect";
-        }
-        if (cause instanceof IOException || cause instanceof VertxException) {
-            return "connection failed";
-        }
-        return "call failed";
+        return ProviderFailures.transportFailure(failure);
     }
 
     /** A 2xx whose body is not a result: the provider's fault, retried (see {@link ProviderException#retryable()}). */
     public ProviderException malformed(int status, Function<String, String> headers, String body, String why) {
-        return new ProviderException(new JobError(ErrorType.MALFORMED_RESPONSE, "malformed response: " + why, status,
-                truncate(body), headers.apply("x-request-id")), null);
+        return ProviderFailures.malformed(status, body, headers.apply("x-request-id"), why);
     }
 
     private JsonNode errorObject(String body) {
@@ -128,19 +106,7 @@ public final class OpenAiErrorClassifier {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    /** At most {@link #MAX_BODY_BYTES} bytes of UTF-8, never splitting a character. */
     static String truncate(String body) {
-        if (body == null) {
-            return null;
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_BODY_BYTES) {
-            return body;
-        }
-        int end = MAX_BODY_BYTES;
-        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
-            end--; // back up to the start of a multi-byte character
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+        return ProviderFailures.truncate(body);
     }
 }

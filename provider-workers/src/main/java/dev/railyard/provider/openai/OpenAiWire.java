@@ -22,6 +22,16 @@ final class OpenAiWire {
     }
 
     /**
+     * Azure OpenAI's deployment URL: {@code {base}/openai/deployments/{deployment}/chat/completions?api-version=...}
+     * (https://learn.microsoft.com/azure/ai-services/openai/reference).
+     */
+    static String azureUrl(String baseUrl, String deployment, String endpoint, String apiVersion) {
+        String path = endpoint.startsWith(VERSION_PREFIX + "/") ? endpoint.substring(VERSION_PREFIX.length()) : endpoint;
+        return baseUrl + "/openai/deployments/" + java.net.URLEncoder.encode(deployment, java.nio.charset.StandardCharsets.UTF_8)
+                + path + "?api-version=" + java.net.URLEncoder.encode(apiVersion, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
      * The job's body with {@code model} set to the deployment's provider model. Streaming is switched
      * off: a job's result is one JSON document.
      */

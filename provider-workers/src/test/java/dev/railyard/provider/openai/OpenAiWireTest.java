@@ -21,6 +21,14 @@ class OpenAiWireTest {
         assertThat(OpenAiWire.url(baseUrl, endpoint)).isEqualTo(expected);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "https://contoso.openai.azure.com, gpt-4o-prod, /v1/chat/completions, 2024-10-21, https://contoso.openai.azure.com/openai/deployments/gpt-4o-prod/chat/completions?api-version=2024-10-21",
+        "http://127.0.0.1:8090, text-embedding-3-small, /v1/embeddings, 2025-01-01-preview, http://127.0.0.1:8090/openai/deployments/text-embedding-3-small/embeddings?api-version=2025-01-01-preview"})
+    void azure_urls_name_the_deployment_and_api_version(String baseUrl, String deployment, String endpoint, String version, String expected) {
+        assertThat(OpenAiWire.azureUrl(baseUrl, deployment, endpoint, version)).isEqualTo(expected);
+    }
+
     @Test
     void the_request_names_the_providers_model_and_does_not_stream() throws Exception {
         JsonNode job = mapper.readTree("""
