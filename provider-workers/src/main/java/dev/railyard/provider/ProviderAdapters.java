@@ -21,7 +21,12 @@ public final class ProviderAdapters {
         this.clock = clock;
     }
 
+    /** The adapter of the provider's family; errors it reports never carry the provider's credentials. */
     public ProviderAdapter create(ProviderConfig provider) {
+        return new RedactingAdapter(family(provider), provider);
+    }
+
+    private ProviderAdapter family(ProviderConfig provider) {
         return switch (provider.type()) {
             case "openai-compatible", "azure-openai" -> new OpenAiCompatibleAdapter(vertx, provider, mapper, clock);
             case "anthropic" -> new AnthropicAdapter(vertx, provider, mapper, clock);

@@ -1,0 +1,75 @@
+package dev.railyard.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.railyard.provider.ProviderException;
+import dev.railyard.provider.http.ProviderFailures;
+import dev.railyard.provider.retry.RetryAfter;
+import dev.railyard.schema.event.ErrorType;
+import dev.railyard.schema.event.JobError;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Anthropic's errors ({@code {"type":"error","error":{"type":"overloaded_error","message":...}}},
+ * https://docs.anthropic.com/en/api/errors) in the one taxonomy, keeping the raw body and the
+ * {@code request-id} header.
+ */
+final class AnthropicErrorClassifier {
+    static final String REQUEST_ID = "request-id";
+
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    AnthropicErrorClassifier(ObjectMapper mapper, Clock clock) {
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    ProviderException classify(int status, Function<String, String> headers, String body) {
+        JsonNode error = error(body);
+        String type = error.path("type").asText("");
+        String message = error.path("message").asText("");
+        return new ProviderException(
+                new JobError(type(status, type, message), message.isEmpty() ? "HTTP " + status + " from anthropic" : message,
+                        status, ProviderFailures.truncate(body), headers.apply(REQUEST_ID)),
+                RetryAfter.parse(headers, clock.instant()));
+    }
+
+    /** By Anthropic's error type first (it is precise), by status when the body is not Anthropic's. */
+    static ErrorType type(int status, String type, String message) {
+        String lower = message.toLowerCase(Locale.ROOT);
+        return switch (type) {
+            case "invalid_request_error" -> lower.contains("prompt is too long") || lower.contains("context window")
+                    ? ErrorType.CONTEXT_LENGTH_EXCEEDED : ErrorType.INVALID_REQUEST;
+            case "authentication_error" -> ErrorType.AUTHENTICATION;
+            case "permission_error", "billing_error" -> ErrorType.PERMISSION;
+            case "not_found_error" -> lower.startsWith("model:") ? ErrorType.MODEL_NOT_FOUND : ErrorType.NOT_FOUND;
+            case "request_too_large" -> ErrorType.INVALID_REQUEST;
+            case "rate_limit_error" -> ErrorType.RATE_LIMITED;
+            case "overloaded_error" -> ErrorType.OVERLOADED;
+            case "timeout_error" -> ErrorType.TIMEOUT;
+            case "api_error" -> ErrorType.SERVER_ERROR;
+            default -> switch (status) {
+                case 401 -> ErrorType.AUTHENTICATION;
+                case 403 -> ErrorType.PERMISSION;
+                case 404 -> ErrorType.NOT_FOUND;
+                case 408, 504 -> ErrorType.TIMEOUT;
+                case 429 -> ErrorType.RATE_LIMITED;
+                case 503, 529 -> ErrorType.OVERLOADED;
+                default -> status >= 500 ? ErrorType.SERVER_ERROR : ErrorType.INVALID_REQUEST;
+            };
+        };
+    }
+
+    private JsonNode error(String body) {
+        try {
+            JsonNode root = body == null || body.isBlank() ? null : mapper.readTree(body);
+            return root == null ? mapper.missingNode() : root.path("error");
+        } catch (IOException e) {
+            return mapper.missingNode(); // a proxy's HTML page: the status decides
+        }
+    }
+}
