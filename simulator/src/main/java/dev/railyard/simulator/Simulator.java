@@ -21,10 +21,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An OpenAI-compatible provider simulator: {@code POST /v1/chat/completions}, {@code POST /v1/embeddings},
- * {@code GET /v1/models}, with OpenAI's response and error shapes, exact token usage, latency and
- * seeded error injection, and test directives in prompts (see {@link Directives}). Latency is a timer,
- * never a sleep, so one event loop serves many thousands of requests a second.
+ * A provider simulator speaking each provider family's own wire format on one port, at the family's real
+ * paths: OpenAI ({@code /v1/chat/completions}, {@code /v1/embeddings}, {@code /v1/models}), Azure OpenAI
+ * ({@code /openai/deployments/{deployment}/...}), Anthropic ({@code /v1/messages}), Gemini
+ * ({@code /v1beta/models/{model}:generateContent} and friends) and Bedrock ({@code /model/{modelId}/converse},
+ * {@code /invoke}, SigV4-verified). All share exact token usage, streaming, latency, per-key rate limits,
+ * seeded fault injection and the test directives in prompts (see {@link Directives}), each answering in its
+ * family's own bodies, statuses and headers. Latency is a timer, never a sleep, so one event loop serves many
+ * thousands of requests a second.
  */
 public final class Simulator implements AutoCloseable {
     private static final long BODY_LIMIT = 64L * 1024 * 1024;
@@ -189,6 +193,12 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
+    /** The root every family's paths hang off, e.g. {@code http://127.0.0.1:8090}; valid after {@link #start()}. */
+    public String rootUrl() {
+        String base = baseUrl();
+        return base.substring(0, base.length() - "/v1".length());
+    }
+
     /** The OpenAI base URL clients use, e.g. {@code http://127.0.0.1:8090/v1}; valid after {@link #start()}. */
     public String baseUrl() {
         if (port < 0) {
@@ -243,7 +253,8 @@ public final class Simulator implements AutoCloseable {
             vertx.close();
         }));
         simulator.start()
-                .onSuccess(p -> System.out.println("OpenAI-compatible simulator listening on " + simulator.baseUrl()))
+                .onSuccess(p -> System.out.println("provider simulator (OpenAI, Azure OpenAI, Anthropic, Gemini, Bedrock) listening on "
+                        + simulator.rootUrl()))
                 .onFailure(e -> {
                     System.err.println("simulator failed to start: " + e.getMessage());
                     vertx.close().onComplete(x -> System.exit(1));
