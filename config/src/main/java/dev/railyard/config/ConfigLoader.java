@@ -70,10 +70,11 @@ public final class ConfigLoader {
         Map<String, ModelSpec> models = models(root.path("models"), problems);
         List<Deployment> deployments = deployments(root.path("deployments"), providers, models, problems);
         RetryPolicy retry = retry(root.path("retry"), problems);
+        Map<String, RouteSpec> routes = new RouteSection(models, deployments, problems).parse(root.path("routes"));
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new RailyardConfig(Map.copyOf(providers), Map.copyOf(models), List.copyOf(deployments), retry);
+        return new RailyardConfig(Map.copyOf(providers), Map.copyOf(models), List.copyOf(deployments), retry, routes);
     }
 
     private Map<String, ProviderConfig> providers(JsonNode node, List<String> problems) {
@@ -104,7 +105,8 @@ public final class ConfigLoader {
                     if (f.getValue().isContainerNode()) {
                         problems.add(key + "." + f.getKey() + ": provider options are single values");
                     } else {
-                        options.put(f.getKey(), f.getValue().asText());
+                        // An empty YAML value (e.g. an unset ${VAR:-}) is a null node: an empty option.
+                        options.put(f.getKey(), f.getValue().isNull() ? "" : f.getValue().asText());
                     }
                 }
             });
@@ -164,7 +166,12 @@ public final class ConfigLoader {
             if (!models.containsKey(model)) {
                 problems.add(key + ".model: '" + model + "' is not in models");
             }
-            out.add(new Deployment(id, provider, model, d.path("provider_model").asText(model)));
+            out.add(new Deployment(id, provider, model, d.path("provider_model").asText(model),
+                    strings(d.path("tags"), key + ".tags", problems),
+                    number(d, "quality", Deployment.DEFAULT_QUALITY, 0, 1, key, problems),
+                    positiveLong(d, "expected_latency_ms", Deployment.DEFAULT_EXPECTED_LATENCY_MS, key, problems),
+                    (int) positiveLong(d, "context_window", 0, key, problems),
+                    positiveNumber(d, "weight", Deployment.DEFAULT_WEIGHT, key, problems)));
         }
         return out;
     }
@@ -204,7 +211,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static long positiveLong(JsonNode n, String field, long fallback, String key, List<String> problems) {
+    static long positiveLong(JsonNode n, String field, long fallback, String key, List<String> problems) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
             return fallback;
@@ -214,6 +221,67 @@ public final class ConfigLoader {
             return fallback;
         }
         return v.asLong();
+    }
+
+    /** A list of strings (absent: empty). */
+    static List<String> strings(JsonNode n, String key, List<String> problems) {
+        if (n.isMissingNode() || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            problems.add(key + ": must be a list, got '" + n.asText() + "'");
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n.size(); i++) {
+            if (!n.get(i).isTextual() || n.get(i).asText().isBlank()) {
+                problems.add(key + "[" + i + "]: must be a non-empty string");
+            } else {
+                out.add(n.get(i).asText());
+            }
+        }
+        return out;
+    }
+
+    /** A number in [min, max]. */
+    static double number(JsonNode n, String field, double fallback, double min, double max, String key, List<String> problems) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max) {
+            problems.add(key + "." + field + ": must be a number from " + plain(min) + " to " + plain(max) + ", got '" + v.asText() + "'");
+            return fallback;
+        }
+        return v.asDouble();
+    }
+
+    static double nonNegativeNumber(JsonNode n, String field, double fallback, String key, List<String> problems) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isNumber() || v.asDouble() < 0 || Double.isInfinite(v.asDouble())) {
+            problems.add(key + "." + field + ": must be a non-negative number, got '" + v.asText() + "'");
+            return fallback;
+        }
+        return v.asDouble();
+    }
+
+    static double positiveNumber(JsonNode n, String field, double fallback, String key, List<String> problems) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isNumber() || !(v.asDouble() > 0) || Double.isInfinite(v.asDouble())) {
+            problems.add(key + "." + field + ": must be a positive number, got '" + v.asText() + "'");
+            return fallback;
+        }
+        return v.asDouble();
+    }
+
+    private static String plain(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     private static String stripSlash(String url) {

@@ -1,10 +1,45 @@
 package dev.railyard.config;
 
+import java.util.List;
+
 /**
  * A model served by a provider: the unit the router chooses between.
  *
- * @param model         the catalog model name clients ask for
- * @param providerModel the name the provider expects (often the same)
+ * @param model                 the catalog model name clients ask for
+ * @param providerModel         the name the provider expects (often the same)
+ * @param tags                  free labels a route may require (e.g. {@code eu}, {@code zdr})
+ * @param quality               how good its answers are, 0 (worst) to 1 (best); a routing criterion
+ * @param expectedLatencyMs     the latency assumed until live health measures it
+ * @param contextWindowOverride the deployment's own context window when smaller (or larger) than the
+ *                              model's, 0 to use the model's
+ * @param weight                its share of a route's split when the split names no variants
  */
-public record Deployment(String id, String provider, String model, String providerModel) {
+public record Deployment(
+        String id,
+        String provider,
+        String model,
+        String providerModel,
+        List<String> tags,
+        double quality,
+        long expectedLatencyMs,
+        int contextWindowOverride,
+        double weight) {
+
+    public static final double DEFAULT_QUALITY = 0.5;
+    public static final long DEFAULT_EXPECTED_LATENCY_MS = 1000;
+    public static final double DEFAULT_WEIGHT = 1;
+
+    public Deployment {
+        tags = List.copyOf(tags);
+    }
+
+    /** A deployment with default routing attributes: no tags, middling quality, one second, weight 1. */
+    public Deployment(String id, String provider, String model, String providerModel) {
+        this(id, provider, model, providerModel, List.of(), DEFAULT_QUALITY, DEFAULT_EXPECTED_LATENCY_MS, 0, DEFAULT_WEIGHT);
+    }
+
+    /** The context window this deployment accepts: its override, else its model's. */
+    public int contextWindow(ModelSpec spec) {
+        return contextWindowOverride > 0 ? contextWindowOverride : spec.contextWindow();
+    }
 }

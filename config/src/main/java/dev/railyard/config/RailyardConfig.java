@@ -10,7 +10,33 @@ public record RailyardConfig(
         Map<String, ProviderConfig> providers,
         Map<String, ModelSpec> models,
         List<Deployment> deployments,
-        RetryPolicy retry) {
+        RetryPolicy retry,
+        Map<String, RouteSpec> routes) {
+
+    public RailyardConfig {
+        routes = Map.copyOf(routes);
+    }
+
+    /** A configuration without routes. */
+    public RailyardConfig(Map<String, ProviderConfig> providers, Map<String, ModelSpec> models,
+                          List<Deployment> deployments, RetryPolicy retry) {
+        this(providers, models, deployments, retry, Map.of());
+    }
+
+    public Optional<RouteSpec> route(String name) {
+        return Optional.ofNullable(routes.get(name));
+    }
+
+    /**
+     * The deployments a route target stands for: every deployment of a model when it names a model,
+     * else the deployment with that id (empty when it names neither).
+     */
+    public List<Deployment> deploymentsOfTarget(String target) {
+        if (models.containsKey(target)) {
+            return deploymentsOf(target);
+        }
+        return deployment(target).map(List::of).orElse(List.of());
+    }
 
     public Optional<ModelSpec> model(String name) {
         return Optional.ofNullable(models.get(name));
@@ -34,10 +60,10 @@ public record RailyardConfig(
         Map<String, ProviderConfig> replaced = new LinkedHashMap<>();
         providers.forEach((name, p) -> replaced.put(name,
                 !p.hasKey() && p.simulateWithoutKey() ? p.servedBy(simulatorRoot) : p));
-        return new RailyardConfig(Map.copyOf(replaced), models, deployments, retry);
+        return new RailyardConfig(Map.copyOf(replaced), models, deployments, retry, routes);
     }
 
     public RailyardConfig withRetry(RetryPolicy policy) {
-        return new RailyardConfig(providers, models, deployments, policy);
+        return new RailyardConfig(providers, models, deployments, policy, routes);
     }
 }

@@ -36,7 +36,7 @@ class ConfigLoaderTest {
     @Test
     void an_api_key_in_the_environment_switches_the_provider_to_the_real_one() {
         RailyardConfig config = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-test")).loadDefault();
-        assertThat(config.needsSimulator()).isFalse();
+        assertThat(config.providers().get("openai").hasKey()).isTrue();
         assertThat(config.withSimulator("http://127.0.0.1:1").providers().get("openai").baseUrl())
                 .isEqualTo("https://api.openai.com/v1");
         assertThat(config.providers().get("openai").toString()).doesNotContain("sk-test");
@@ -52,6 +52,17 @@ class ConfigLoaderTest {
         ProviderConfig simulated = bedrock.servedBy("http://127.0.0.1:9");
         assertThat(simulated.baseUrl()).isEqualTo("http://127.0.0.1:9");
         assertThat(simulated.option("secret_access_key", "")).isEqualTo(ProviderConfig.SIMULATOR_AWS_SECRET_ACCESS_KEY);
+    }
+
+    @Test
+    void unset_credentials_in_the_default_configuration_mean_simulated_providers_for_every_family() {
+        RailyardConfig config = new ConfigLoader(Map.of()).loadDefault();
+        assertThat(config.providers().keySet()).contains("openai", "anthropic", "gemini", "bedrock");
+        assertThat(config.providers().values()).allSatisfy(p -> assertThat(p.hasKey()).as(p.name()).isFalse());
+        assertThat(config.withSimulator("http://127.0.0.1:9").providers().values())
+                .allSatisfy(p -> assertThat(p.simulated()).as(p.name()).isTrue());
+        RailyardConfig withAws = new ConfigLoader(Map.of("AWS_ACCESS_KEY_ID", "AKID", "AWS_SECRET_ACCESS_KEY", "s")).loadDefault();
+        assertThat(withAws.providers().get("bedrock").hasKey()).isTrue();
     }
 
     @Test

@@ -33,6 +33,12 @@ final class E2e {
                 .withSimulator(simulator));
     }
 
+    /** A platform with the built-in configuration (every provider family served by the simulator). */
+    static Platform defaultPlatform(SharedInfrastructure.Servers servers, Path dir) {
+        return Platform.start(PlatformSettings.embedded(dir)
+                .withExternal(servers.bootstrapServers(), servers.jdbcUrl(), servers.dbUser(), servers.dbPassword()));
+    }
+
     /** {@code n} chat jobs, custom ids {@code prefix-0..n-1}; every tenth is an embedding. */
     static byte[] batch(String prefix, int n, String extraContent) {
         StringBuilder sb = new StringBuilder();

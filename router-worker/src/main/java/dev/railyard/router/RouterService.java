@@ -4,6 +4,8 @@ import dev.railyard.config.RailyardConfig;
 import dev.railyard.kafka.BatchLoop;
 import dev.railyard.kafka.DeadLetters;
 import dev.railyard.kafka.KafkaClients;
+import dev.railyard.router.policy.BudgetGate;
+import dev.railyard.router.policy.DeploymentHealth;
 import dev.railyard.router.policy.RoutingPolicy;
 import dev.railyard.router.policy.TokenEstimator;
 import dev.railyard.schema.EventCodec;
@@ -30,10 +32,17 @@ public final class RouterService implements AutoCloseable {
     private final BatchLoop loop;
     private final AtomicBoolean started = new AtomicBoolean();
 
+    /** Every deployment assumed healthy at its expected latency, no budget limits. */
     public RouterService(RailyardConfig config, KafkaClients clients) {
+        this(config, clients, DeploymentHealth.expected(), BudgetGate.allowAll());
+    }
+
+    /** @param health live deployment health; @param budget admission by budget (both consulted per job) */
+    public RouterService(RailyardConfig config, KafkaClients clients, DeploymentHealth health, BudgetGate budget) {
         this.producer = clients.producer("router");
         this.consumer = clients.consumer(GROUP, MAX_POLL_RECORDS);
-        RouterHandler handler = new RouterHandler(new RoutingPolicy(config, new TokenEstimator()),
+        RoutingPolicy policy = new RoutingPolicy(config, new TokenEstimator(), d -> config.model(d.model()).orElseThrow(), health, budget);
+        RouterHandler handler = new RouterHandler(policy,
                 new SubmissionCheck(new JobRequestValidator()), new EventCodec(), producer, new DeadLetters(producer),
                 Clock.systemUTC());
         this.loop = new BatchLoop("router", consumer, List.of(Topics.JOBS_SUBMITTED), handler);

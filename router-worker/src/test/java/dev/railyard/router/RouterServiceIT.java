@@ -37,7 +37,7 @@ class RouterServiceIT {
 
     @BeforeAll
     static void start(SharedInfrastructure.Servers servers) {
-        RailyardConfig config = new ConfigLoader(Map.of()).loadDefault();
+        RailyardConfig config = new ConfigLoader(Map.of()).parse(withItRoute(defaultConfigText()), "default + it routes");
         clients = new KafkaClients(servers.bootstrapServers());
         new TopicSetup(clients, 4, (short) 1).ensure(config.providers().keySet());
         router = new RouterService(config, clients);
@@ -49,6 +49,28 @@ class RouterServiceIT {
     static void stop() {
         producer.close();
         router.close();
+    }
+
+    /** A route over three default models: the cheapest (gpt-4.1-nano) wins on cost. */
+    static final String IT_ROUTE = """
+              it-cheap:
+                targets: [gpt-4o, gpt-4.1-nano, gpt-4o-mini]
+                weights: { cost: 1 }
+            """;
+
+    /** Adds the test's route to the default configuration's {@code routes:} section (or starts one). */
+    static String withItRoute(String config) {
+        return config.contains("\nroutes:\n")
+                ? config.replace("\nroutes:\n", "\nroutes:\n" + IT_ROUTE)
+                : config + "\nroutes:\n" + IT_ROUTE;
+    }
+
+    static String defaultConfigText() {
+        try (var in = ConfigLoader.class.getClassLoader().getResourceAsStream(ConfigLoader.DEFAULT_RESOURCE)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String newJobId() {
@@ -86,6 +108,37 @@ class RouterServiceIT {
         assertThat(dispatched.job().model()).isEqualTo("text-embedding-3-small");
         assertThat(dispatched.decision().estimatedPromptTokens()).isEqualTo(1);
         assertThat(header(out, Headers.TENANT)).isEqualTo("router-it");
+    }
+
+    @Test
+    void dispatches_a_route_job_to_the_routes_chosen_deployment_with_the_route_and_reason_on_the_decision() throws Exception {
+        String id = newJobId();
+        submit(null, id.getBytes(), job(id, "/v1/chat/completions", "route:it-cheap",
+                "{\"model\":\"route:it-cheap\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is this?\"},"
+                        + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/cat.png\"}}]}],\"max_tokens\":50}"));
+
+        ConsumerRecord<byte[], byte[]> out = TopicProbe.await(clients, Topics.dispatch("openai"), r -> keyed(r, id));
+        JobDispatched dispatched = codec.decode(out.value(), JobDispatched.class);
+        assertThat(dispatched.job().model()).isEqualTo("route:it-cheap");
+        assertThat(dispatched.decision().deploymentId()).isEqualTo("openai-gpt-4.1-nano");
+        assertThat(dispatched.decision().providerModel()).isEqualTo("gpt-4.1-nano");
+        assertThat(dispatched.decision().route()).isEqualTo("it-cheap");
+        assertThat(dispatched.decision().candidates()).containsExactly("openai-gpt-4o", "openai-gpt-4.1-nano", "openai-gpt-4o-mini");
+        assertThat(dispatched.decision().fallbacks()).containsExactly("openai-gpt-4o-mini", "openai-gpt-4o");
+        assertThat(dispatched.decision().reason()).startsWith("route it-cheap: 3 candidates; chose openai-gpt-4.1-nano score ");
+    }
+
+    @Test
+    void fails_a_route_job_no_deployment_can_serve_with_every_reason() throws Exception {
+        String id = newJobId();
+        submit(null, id.getBytes(), job(id, "/v1/chat/completions", "route:it-cheap",
+                "{\"model\":\"route:it-cheap\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"AAAA\",\"format\":\"wav\"}}]}]}"));
+
+        JobResult result = codec.decode(TopicProbe.await(clients, Topics.JOBS_RESULTS, r -> keyed(r, id)).value(), JobResult.class);
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.error().type()).isEqualTo(ErrorType.INVALID_REQUEST);
+        assertThat(result.error().message()).isEqualTo("route it-cheap: no deployment can serve this request; all 3 candidates were rejected: "
+                + "openai-gpt-4o: lacks audio; openai-gpt-4.1-nano: lacks audio; openai-gpt-4o-mini: lacks audio");
     }
 
     @Test

@@ -8,11 +8,14 @@ import dev.railyard.schema.event.ErrorType;
 import dev.railyard.schema.event.JobError;
 import dev.railyard.schema.event.JobResult;
 import dev.railyard.schema.event.Outcome;
+import dev.railyard.schema.event.RoutingDecision;
 import dev.railyard.schema.event.Usage;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
@@ -50,5 +53,36 @@ class EventCodecTest {
                 .isInstanceOf(MalformedEventException.class).hasMessageContaining("empty");
         assertThatThrownBy(() -> codec.decode("null".getBytes(StandardCharsets.UTF_8), JobResult.class))
                 .isInstanceOf(MalformedEventException.class);
+    }
+
+    @Test
+    void a_routing_decision_round_trips_with_route_variant_rejections_and_scores_in_order() {
+        Map<String, Double> scores = new LinkedHashMap<>();
+        scores.put("gemini-flash", 0.21);
+        scores.put("openai-gpt-4o-mini", 0.5);
+        RoutingDecision decision = new RoutingDecision("gemini-flash", "gemini", "gemini-2.0-flash", 12,
+                new BigDecimal("0.000100000000"), List.of("openai-gpt-4o-mini"), 1, "route r: ...", "summarize-cheap", "gemini-flash",
+                List.of("gemini-flash", "openai-gpt-4o-mini", "openai-gpt-4o"),
+                List.of(new RoutingDecision.Rejection("openai-gpt-4o", "lacks vision")), scores);
+
+        byte[] bytes = codec.encode(decision);
+        String json = new String(bytes, StandardCharsets.UTF_8);
+
+        assertThat(json).contains("\"route\":\"summarize-cheap\"", "\"variant\":\"gemini-flash\"",
+                "\"rejected\":[{\"deployment_id\":\"openai-gpt-4o\",\"reason\":\"lacks vision\"}]",
+                "\"scores\":{\"gemini-flash\":0.21,\"openai-gpt-4o-mini\":0.5}");
+        assertThat(codec.decode(bytes, RoutingDecision.class)).isEqualTo(decision);
+    }
+
+    @Test
+    void a_routing_decision_written_before_routes_existed_still_reads_and_old_style_ones_omit_the_new_fields() {
+        String old = "{\"deployment_id\":\"d\",\"provider\":\"openai\",\"provider_model\":\"gpt-4o-mini\","
+                + "\"estimated_prompt_tokens\":4,\"estimated_cost\":0.0006,\"fallbacks\":[],\"hop\":1,\"reason\":\"cheapest\"}";
+        RoutingDecision decoded = codec.decode(old.getBytes(StandardCharsets.UTF_8), RoutingDecision.class);
+        RoutingDecision expected = new RoutingDecision("d", "openai", "gpt-4o-mini", 4, new BigDecimal("0.0006"), List.of(), 1, "cheapest");
+        assertThat(decoded).isEqualTo(expected);
+        assertThat(decoded.route()).isNull();
+        assertThat(decoded.rejected()).isNull();
+        assertThat(new String(codec.encode(expected), StandardCharsets.UTF_8)).isEqualTo(old);
     }
 }

@@ -3,44 +3,54 @@ package dev.railyard.router.policy;
 import dev.railyard.config.Deployment;
 import dev.railyard.config.ModelSpec;
 import dev.railyard.config.RailyardConfig;
+import dev.railyard.config.RouteSpec;
 import dev.railyard.schema.event.Endpoint;
 import dev.railyard.schema.event.ErrorType;
 import dev.railyard.schema.event.JobError;
 import dev.railyard.schema.event.JobSubmitted;
-import dev.railyard.schema.event.RoutingDecision;
 import dev.railyard.schema.event.Usage;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The first routing policy: among the deployments of the requested model that serve the job's
- * endpoint, the one with the lowest worst-case cost (estimated prompt tokens plus the output limit at
- * the model's prices); ties keep configuration order. The others become the fallbacks, cheapest first.
- * Pure: no I/O, so the full policy (latency, health, budgets, weights) can replace it behind the same call.
+ * Picks a deployment for a job. The candidates are the deployments of the requested model, or of the
+ * targets of the requested route ({@code model: "route:<name>"}). Filters remove those lacking a
+ * capability the request needs, whose context window is too small, lacking the route's tags,
+ * unavailable, or refused by the budget; the rest are scored ({@link Scoring}: by cost alone for a
+ * plain model) and the lowest score wins, ties in configuration order. A route's split first assigns
+ * the job a variant (sticky by a job attribute) and the variant's best candidate wins. The others are
+ * the fallbacks, best first. Pure apart from the health and budget seams it is given.
  */
 public final class RoutingPolicy {
     private final RailyardConfig config;
     private final TokenEstimator tokens;
     private final Function<Deployment, ModelSpec> prices;
+    private final DeploymentHealth health;
+    private final BudgetGate budget;
 
-    /** Prices every deployment at its model's catalog prices. */
+    /** Catalog prices, every deployment healthy at its expected latency, no budget limits. */
     public RoutingPolicy(RailyardConfig config, TokenEstimator tokens) {
         this(config, tokens, d -> config.model(d.model()).orElseThrow());
     }
 
     /** @param prices the prices a deployment charges (a provider may sell a model below list price) */
     public RoutingPolicy(RailyardConfig config, TokenEstimator tokens, Function<Deployment, ModelSpec> prices) {
+        this(config, tokens, prices, DeploymentHealth.expected(), BudgetGate.allowAll());
+    }
+
+    public RoutingPolicy(RailyardConfig config, TokenEstimator tokens, Function<Deployment, ModelSpec> prices,
+                         DeploymentHealth health, BudgetGate budget) {
         this.config = config;
         this.tokens = tokens;
         this.prices = prices;
-    }
-
-    private record Candidate(Deployment deployment, BigDecimal estimatedCost) {
+        this.health = health;
+        this.budget = budget;
     }
 
     /** Routes a job whose request is already valid and whose {@code model} is set. */
@@ -49,28 +59,101 @@ public final class RoutingPolicy {
         if (endpoint.isEmpty()) {
             return new Route.Unroutable(JobError.of(ErrorType.INVALID_REQUEST, "unsupported endpoint '" + job.endpoint() + "'"));
         }
-        Optional<ModelSpec> spec = config.model(job.model());
-        boolean wantsEmbedding = endpoint.get() == Endpoint.EMBEDDINGS;
-        List<Deployment> deployments = spec.isPresent() && spec.get().embedding() == wantsEmbedding
-                ? config.deploymentsOf(job.model()) : List.of();
-        if (deployments.isEmpty()) {
-            return new Route.Unroutable(JobError.of(ErrorType.MODEL_NOT_FOUND, notFound(job.model(), spec, endpoint.get())));
+        Optional<String> routeName = RouteSpec.nameIn(job.model());
+        RouteSpec route = null;
+        List<Deployment> considered;
+        if (routeName.isPresent()) {
+            route = config.route(routeName.get()).orElse(null);
+            if (route == null) {
+                return new Route.Unroutable(JobError.of(ErrorType.MODEL_NOT_FOUND, routeNotFound(routeName.get())));
+            }
+            considered = deploymentsOf(route);
+        } else {
+            Optional<ModelSpec> spec = config.model(job.model());
+            boolean wantsEmbedding = endpoint.get() == Endpoint.EMBEDDINGS;
+            considered = spec.isPresent() && spec.get().embedding() == wantsEmbedding ? config.deploymentsOf(job.model()) : List.of();
+            if (considered.isEmpty()) {
+                return new Route.Unroutable(JobError.of(ErrorType.MODEL_NOT_FOUND, notFound(job.model(), spec, endpoint.get())));
+            }
         }
-        int promptTokens = tokens.promptTokens(endpoint.get(), job.body());
-        Usage worstCase = new Usage(promptTokens, TokenEstimator.maxOutputTokens(endpoint.get(), job.body()), 0);
-        List<Candidate> ranked = new ArrayList<>();
-        for (Deployment d : deployments) {
-            ranked.add(new Candidate(d, prices.apply(d).cost(worstCase)));
+        Request request = new Request(job, Capabilities.required(endpoint.get(), job.body()),
+                tokens.measure(endpoint.get(), job.body()), TokenEstimator.maxOutputTokens(endpoint.get(), job.body()),
+                route == null ? List.of() : route.requireTags());
+        List<Candidate> eligible = new ArrayList<>();
+        List<Rejection> rejected = new ArrayList<>();
+        for (Deployment d : considered) {
+            evaluate(d, request).ifPresentOrElse(rejected::add, () -> eligible.add(candidate(d, request)));
         }
-        // List.sort is stable: equal costs keep configuration order.
-        ranked.sort(Comparator.comparing(Candidate::estimatedCost));
-        Candidate best = ranked.get(0);
-        List<String> fallbacks = ranked.stream().skip(1).map(c -> c.deployment().id()).toList();
-        String reason = (ranked.size() == 1 ? "only candidate" : "cheapest of " + ranked.size() + " candidates")
-                + " for " + job.model() + ": " + best.deployment().id() + " at $"
-                + best.estimatedCost().setScale(6, RoundingMode.HALF_UP).toPlainString() + " estimated";
-        return new Route.Routed(new RoutingDecision(best.deployment().id(), best.deployment().provider(),
-                best.deployment().providerModel(), promptTokens, best.estimatedCost(), fallbacks, 1, reason));
+        // Budget last: it is the only filter that needs the cost estimate.
+        for (Candidate c : List.copyOf(eligible)) {
+            Optional<String> refusal = budget.refusal(job, c.deployment(), c.estimatedCost());
+            if (refusal.isPresent()) {
+                eligible.remove(c);
+                rejected.add(new Rejection(c.deployment(), Rejection.Filter.BUDGET, refusal.get()));
+            }
+        }
+        rejected.sort(Comparator.comparingInt(r -> considered.indexOf(r.deployment())));
+        Decisions decisions = new Decisions(route, job.model(), considered);
+        if (eligible.isEmpty()) {
+            return new Route.Unroutable(decisions.unroutable(rejected));
+        }
+        List<Scoring.Scored> ranked = Scoring.rank(eligible, route == null ? RouteSpec.Weights.CHEAPEST : route.weights());
+        Split split = route == null || route.split() == null ? Split.NONE : split(route, job, ranked);
+        return new Route.Routed(decisions.routed(split.ordered(ranked), rejected, split));
+    }
+
+    private record Request(JobSubmitted job, Set<String> needs, PromptSize prompt, long maxOutputTokens, List<String> requireTags) {
+    }
+
+    /** The reason a filter removes this deployment, if one does (budget aside). */
+    private Optional<Rejection> evaluate(Deployment d, Request request) {
+        ModelSpec spec = config.model(d.model()).orElseThrow();
+        List<String> lacking = Capabilities.missing(request.needs(), spec);
+        if (!lacking.isEmpty()) {
+            return Optional.of(new Rejection(d, Rejection.Filter.CAPABILITY, "lacks " + String.join(", ", lacking)));
+        }
+        int prompt = request.prompt().windowTokens(TokenEstimator.openAiTokenizer(spec));
+        long need = prompt + request.maxOutputTokens();
+        if (d.contextWindow(spec) < need) {
+            return Optional.of(new Rejection(d, Rejection.Filter.CONTEXT, "context window " + d.contextWindow(spec) + " < "
+                    + need + " tokens needed (" + prompt + " prompt + " + request.maxOutputTokens() + " output)"));
+        }
+        if (!d.tags().containsAll(request.requireTags())) {
+            List<String> missing = request.requireTags().stream().filter(t -> !d.tags().contains(t)).toList();
+            return Optional.of(new Rejection(d, Rejection.Filter.TAGS, "lacks tags " + missing));
+        }
+        if (!health.available(d.id())) {
+            return Optional.of(new Rejection(d, Rejection.Filter.HEALTH, "unavailable"));
+        }
+        return Optional.empty();
+    }
+
+    private Candidate candidate(Deployment d, Request request) {
+        int prompt = request.prompt().tokens(TokenEstimator.openAiTokenizer(config.model(d.model()).orElseThrow()));
+        BigDecimal cost = prices.apply(d).cost(new Usage(prompt, request.maxOutputTokens(), 0));
+        return new Candidate(d, prompt, cost, health.latencyP50Millis(d));
+    }
+
+    /** A route's deployments in target order, each once. */
+    private List<Deployment> deploymentsOf(RouteSpec route) {
+        Set<Deployment> out = new LinkedHashSet<>();
+        route.targets().forEach(t -> out.addAll(config.deploymentsOfTarget(t)));
+        return List.copyOf(out);
+    }
+
+    private Split split(RouteSpec route, JobSubmitted job, List<Scoring.Scored> ranked) {
+        RouteSpec.Split s = route.split();
+        Optional<String> key = StickySplit.key(s, job);
+        // Without the attribute the job is still assigned deterministically, by its own id.
+        RouteSpec.Variant variant = StickySplit.assign(route.name(), s.variants(), key.orElse(job.jobId()));
+        List<String> ids = config.deploymentsOfTarget(variant.target()).stream().map(Deployment::id).toList();
+        boolean served = ranked.stream().anyMatch(r -> ids.contains(r.candidate().deployment().id()));
+        return new Split(variant.target(), s.by() + (key.isPresent() ? "" : " (absent, by job_id)"), ids, served);
+    }
+
+    private String routeNotFound(String name) {
+        List<String> names = config.routes().keySet().stream().sorted().toList();
+        return "route '" + name + "' is not configured; routes available: " + (names.isEmpty() ? "none" : String.join(", ", names));
     }
 
     private String notFound(String model, Optional<ModelSpec> spec, Endpoint endpoint) {

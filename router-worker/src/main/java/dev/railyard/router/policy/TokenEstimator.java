@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.railyard.config.ModelSpec;
 import dev.railyard.schema.event.Endpoint;
+import java.util.Locale;
 
 /**
  * Estimates the tokens of a request before it is sent, with the o200k_base encoding of the GPT-4o
- * family. Only text is counted (message contents, embedding inputs): an estimate for routing and
- * budgets, not a bill. Thread-safe; build one and share it (loading the encoding takes a while).
+ * family (and characters, for the families whose tokenizers we lack). Only text is counted (message
+ * contents, embedding inputs; not images or audio): an estimate for routing and budgets, not a bill. Thread-safe; build one and share it (loading the encoding takes a while).
  */
 public final class TokenEstimator {
     /** Output assumed for a chat request that sets no limit (the model's own limit would make every estimate huge). */
@@ -26,15 +28,33 @@ public final class TokenEstimator {
         return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
     }
 
-    /** Tokens of the prompt: every message's text content, or every embedding input. */
+    /** Tokens of the prompt in o200k_base: every message's text content, or every embedding input. */
     public int promptTokens(Endpoint endpoint, JsonNode body) {
+        return measure(endpoint, body).tokens(true);
+    }
+
+    /** The prompt's o200k_base tokens and its characters (for families whose tokenizer we lack). */
+    public PromptSize measure(Endpoint endpoint, JsonNode body) {
         if (body == null) {
-            return 0;
+            return new PromptSize(PromptSize.Text.EMPTY, PromptSize.Text.EMPTY);
         }
         return switch (endpoint) {
-            case CHAT_COMPLETIONS -> messageTokens(body.path("messages"));
-            case EMBEDDINGS -> inputTokens(body.path("input"));
+            case CHAT_COMPLETIONS -> {
+                PromptSize.Text all = messages(body.path("messages"));
+                yield new PromptSize(all, all);
+            }
+            case EMBEDDINGS -> inputs(body.path("input"));
         };
+    }
+
+    /**
+     * Whether a model counts tokens with OpenAI's tokenizer: OpenAI's own catalog entries and the
+     * GPT, o-series and OpenAI embedding names (also when served by Azure or a gateway).
+     */
+    public static boolean openAiTokenizer(ModelSpec model) {
+        String name = model.name().toLowerCase(Locale.ROOT);
+        return "openai".equalsIgnoreCase(model.ownedBy()) || name.startsWith("gpt-") || name.startsWith("chatgpt")
+                || name.startsWith("text-embedding-") || name.matches("o[1-9](-.*)?");
     }
 
     /** The most output the request may produce: its limit (times {@code n} choices), or the default for chat. */
@@ -52,16 +72,20 @@ public final class TokenEstimator {
         return (long) perChoice * choices;
     }
 
-    private int messageTokens(JsonNode messages) {
-        int total = 0;
+    private PromptSize.Text text(String text) {
+        return new PromptSize.Text(count(text), text.length(), 0);
+    }
+
+    private PromptSize.Text messages(JsonNode messages) {
+        PromptSize.Text total = PromptSize.Text.EMPTY;
         for (JsonNode message : messages) {
             JsonNode content = message.path("content");
             if (content.isTextual()) {
-                total += count(content.asText());
+                total = total.plus(text(content.asText()));
             } else if (content.isArray()) {
                 for (JsonNode part : content) {
                     if (part.path("text").isTextual()) {
-                        total += count(part.path("text").asText());
+                        total = total.plus(text(part.path("text").asText()));
                     }
                 }
             }
@@ -70,23 +94,26 @@ public final class TokenEstimator {
     }
 
     /** An embedding input is a string, an array of strings, an array of token ids, or an array of those. */
-    private int inputTokens(JsonNode input) {
+    private PromptSize inputs(JsonNode input) {
         if (input.isTextual()) {
-            return count(input.asText());
+            PromptSize.Text one = text(input.asText());
+            return new PromptSize(one, one);
         }
         if (!input.isArray()) {
-            return 0;
+            return new PromptSize(PromptSize.Text.EMPTY, PromptSize.Text.EMPTY);
         }
-        int total = 0;
+        if (!input.isEmpty() && input.get(0).isIntegralNumber()) {
+            PromptSize.Text ids = new PromptSize.Text(input.size(), 0, input.size()); // one input of token ids
+            return new PromptSize(ids, ids);
+        }
+        PromptSize.Text total = PromptSize.Text.EMPTY;
+        PromptSize.Text largest = PromptSize.Text.EMPTY;
         for (JsonNode item : input) {
-            if (item.isTextual()) {
-                total += count(item.asText());
-            } else if (item.isIntegralNumber()) {
-                total += 1;
-            } else if (item.isArray()) {
-                total += item.size();
-            }
+            PromptSize.Text one = item.isTextual() ? text(item.asText())
+                    : item.isArray() ? new PromptSize.Text(item.size(), 0, item.size()) : PromptSize.Text.EMPTY;
+            total = total.plus(one);
+            largest = largest.atLeast(one);
         }
-        return total;
+        return new PromptSize(total, largest);
     }
 }

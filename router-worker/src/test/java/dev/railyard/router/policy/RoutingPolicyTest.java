@@ -87,7 +87,10 @@ class RoutingPolicyTest {
         assertThat(d.providerModel()).isEqualTo(providerModel);
         assertThat(d.fallbacks()).containsExactly(fallback);
         assertThat(d.hop()).isEqualTo(1);
-        assertThat(d.reason()).startsWith("cheapest of 2 candidates for gpt-4o-mini: " + expected + " at $");
+        assertThat(d.reason()).startsWith("model gpt-4o-mini: 2 candidates; chose " + expected + " score ");
+        assertThat(d.route()).isNull();
+        assertThat(d.candidates()).containsExactly("openai-gpt-4o-mini", "azure-gpt-4o-mini");
+        assertThat(d.scores()).containsOnlyKeys("openai-gpt-4o-mini", "azure-gpt-4o-mini");
     }
 
     @Test
@@ -98,7 +101,7 @@ class RoutingPolicyTest {
         assertThat(d.estimatedCost()).isEqualByComparingTo("0.00101");
         assertThat(d.estimatedCost()).isEqualTo(config.model("gpt-4o").orElseThrow().cost(new Usage(4, 100, 0)));
         assertThat(d.fallbacks()).isEmpty();
-        assertThat(d.reason()).isEqualTo("only candidate for gpt-4o: openai-gpt-4o at $0.001010 estimated");
+        assertThat(d.reason()).isEqualTo("model gpt-4o: 1 candidate; chose openai-gpt-4o score 1.00 (cost 1.00) at $0.001010 estimated");
     }
 
     @Test
@@ -106,7 +109,7 @@ class RoutingPolicyTest {
         RoutingDecision d = routed(new RoutingPolicy(config, tokens).decide(chat("gpt-4o-mini", "")));
         // 4 prompt tokens at 0.15 + 1024 default output tokens at 0.60 per million = 0.0006150
         assertThat(d.estimatedCost()).isEqualByComparingTo("0.0006150");
-        assertThat(d.reason()).isEqualTo("cheapest of 2 candidates for gpt-4o-mini: openai-gpt-4o-mini at $0.000615 estimated");
+        assertThat(d.reason()).isEqualTo("model gpt-4o-mini: 2 candidates; chose openai-gpt-4o-mini score 1.00 (cost 1.00) at $0.000615 estimated");
     }
 
     @Test

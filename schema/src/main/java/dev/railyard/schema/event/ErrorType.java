@@ -9,6 +9,11 @@ public enum ErrorType {
     OVERLOADED(true),
     TIMEOUT(true),
     SERVER_ERROR(true),
+    /**
+     * The provider answered (and charged), but the output does not match the job's
+     * {@code response_format}: another attempt, or a fallback deployment, may well produce valid output.
+     */
+    STRUCTURED_OUTPUT_INVALID(true),
     INVALID_REQUEST(false),
     AUTHENTICATION(false),
     PERMISSION(false),

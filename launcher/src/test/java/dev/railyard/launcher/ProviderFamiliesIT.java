@@ -1,0 +1,68 @@
+package dev.railyard.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.railyard.infra.testing.SharedInfrastructure;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Out of the box, every provider family runs: the built-in configuration serves OpenAI, Anthropic,
+ * Gemini and Bedrock models from the simulator speaking each family's own wire format, and results come
+ * back in the OpenAI shape.
+ */
+@ExtendWith(SharedInfrastructure.class)
+class ProviderFamiliesIT {
+
+    @Test
+    void every_family_runs_from_the_simulator_and_answers_in_the_openai_shape(SharedInfrastructure.Servers servers,
+                                                                               @TempDir Path dir) {
+        try (Platform platform = E2e.defaultPlatform(servers, dir)) {
+            RailyardClient client = new RailyardClient(platform.apiBaseUrl());
+            JsonNode models = client.get("/v1/models");
+            assertThat(StreamSupport.stream(models.path("data").spliterator(), false).map(m -> m.path("owned_by").asText()))
+                    .contains("openai", "anthropic", "gemini", "bedrock");
+
+            List<String> chatModels = List.of("gpt-4o-mini", "claude-haiku-4-5", "gemini-2.5-flash", "nova-lite");
+            List<String> embeddingModels = List.of("text-embedding-3-small", "gemini-embedding-001", "titan-embed-text-v2");
+            StringBuilder jsonl = new StringBuilder();
+            for (String m : chatModels) {
+                jsonl.append("{\"custom_id\":\"chat-").append(m).append("\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",")
+                        .append("\"body\":{\"model\":\"").append(m).append("\",\"max_tokens\":50,\"messages\":[")
+                        .append("{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Name a colour.\"}]}}\n");
+            }
+            for (String m : embeddingModels) {
+                jsonl.append("{\"custom_id\":\"embed-").append(m).append("\",\"method\":\"POST\",\"url\":\"/v1/embeddings\",")
+                        .append("\"body\":{\"model\":\"").append(m).append("\",\"input\":\"a colour\"}}\n");
+            }
+            BatchRun.Outcome o = new BatchRun(client).run(jsonl.toString().getBytes(StandardCharsets.UTF_8),
+                    dir.resolve("out.jsonl"), dir.resolve("err.jsonl"), Duration.ofMinutes(2), n -> { });
+
+            assertThat(E2e.lines(o.errors())).as("error lines").isEmpty();
+            assertThat(o.completed()).isEqualTo(chatModels.size() + embeddingModels.size());
+            Map<String, JsonNode> bodies = new HashMap<>();
+            E2e.lines(o.output()).forEach(l -> bodies.put(l.path("custom_id").asText(), l.path("response").path("body")));
+            for (String m : chatModels) {
+                JsonNode body = bodies.get("chat-" + m);
+                assertThat(body.path("object").asText()).as(m).isEqualTo("chat.completion");
+                assertThat(body.path("choices").path(0).path("message").path("content").asText()).as(m).isNotBlank();
+                assertThat(body.path("choices").path(0).path("finish_reason").asText()).as(m).isIn("stop", "length");
+                assertThat(body.path("usage").path("prompt_tokens").asInt()).as(m).isPositive();
+            }
+            for (String m : embeddingModels) {
+                JsonNode body = bodies.get("embed-" + m);
+                assertThat(body.path("object").asText()).as(m).isEqualTo("list");
+                assertThat(body.path("data").path(0).path("embedding").size()).as(m).isPositive();
+            }
+        }
+    }
+}
