@@ -23,7 +23,10 @@ public final class TopicSetup {
         this.replicationFactor = replicationFactor;
     }
 
-    /** The job topics plus one dispatch topic per provider. */
+    /**
+     * The job topics plus one dispatch topic per provider, and the compacted state topics (budget state,
+     * deployment health) with one partition each.
+     */
     public void ensure(Collection<String> providers) {
         List<NewTopic> topics = new ArrayList<>();
         for (String name : List.of(Topics.JOBS_SUBMITTED, Topics.JOBS_RESULTS, Topics.JOBS_DEAD_LETTER)) {
@@ -33,6 +36,9 @@ public final class TopicSetup {
             topics.add(new NewTopic(Topics.dispatch(provider), partitions, replicationFactor));
         }
         topics.add(new NewTopic(Topics.BUDGET_STATE, 1, replicationFactor)
+                .configs(Map.of("cleanup.policy", "compact")));
+        // One partition: every router reads all of it, and a snapshot per deployment and instance is small.
+        topics.add(new NewTopic(Topics.DEPLOYMENT_HEALTH, 1, replicationFactor)
                 .configs(Map.of("cleanup.policy", "compact")));
         try (Admin admin = clients.admin()) {
             Set<String> existing = admin.listTopics().names().get();

@@ -31,8 +31,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * Routes one polled batch of submitted jobs: each record becomes a dispatch, a failed result, or a
- * dead letter (or a failed result and a dead letter). The batch completes when every record it
+ * Routes one polled batch of submitted jobs: each record becomes a dispatch, a failed result, an
+ * expired result (its deadline passed before routing), or a dead letter (or a failed result and a dead letter). The batch completes when every record it
  * produced is acknowledged, so offsets are committed only after that.
  */
 final class RouterHandler implements BatchHandler {
@@ -91,6 +91,11 @@ final class RouterHandler implements BatchHandler {
     }
 
     private CompletableFuture<?> dispatch(ConsumerRecord<byte[], byte[]> record, JobSubmitted job) {
+        if (job.deadline() != null && !clock.instant().isBefore(job.deadline())) {
+            // A job must never run late silently: it ends here, before any provider sees it.
+            return publish(record, job, Topics.JOBS_RESULTS, terminal(record, job, Outcome.EXPIRED,
+                    JobError.of(ErrorType.TIMEOUT, "deadline " + job.deadline() + " passed before the job started")));
+        }
         return switch (policy.decide(job)) {
             case Route.Routed routed -> publish(record, job, Topics.dispatch(routed.decision().provider()),
                     new JobDispatched(RailyardEvent.CURRENT_SCHEMA_VERSION, UUID.randomUUID().toString(), job.jobId(),
@@ -100,10 +105,14 @@ final class RouterHandler implements BatchHandler {
     }
 
     private JobResult failed(ConsumerRecord<byte[], byte[]> record, JobSubmitted job, JobError error) {
+        return terminal(record, job, Outcome.FAILED, error);
+    }
+
+    private JobResult terminal(ConsumerRecord<byte[], byte[]> record, JobSubmitted job, Outcome outcome, JobError error) {
         String model = job.model() != null ? job.model()
                 : job.body() != null && job.body().path("model").isTextual() ? job.body().path("model").asText() : null;
         return new JobResult(RailyardEvent.CURRENT_SCHEMA_VERSION, UUID.randomUUID().toString(), job.jobId(),
-                clock.instant(), tenant(record, job), job.batchId(), job.customId(), job.endpoint(), Outcome.FAILED,
+                clock.instant(), tenant(record, job), job.batchId(), job.customId(), job.endpoint(), outcome,
                 model, null, null, Usage.NONE, BigDecimal.ZERO, 0, null, List.of(), error);
     }
 

@@ -4,24 +4,31 @@ import dev.railyard.config.RailyardConfig;
 import dev.railyard.kafka.BatchLoop;
 import dev.railyard.kafka.DeadLetters;
 import dev.railyard.kafka.KafkaClients;
+import dev.railyard.router.health.HealthAggregator;
+import dev.railyard.router.health.HealthSettings;
+import dev.railyard.router.health.HealthView;
 import dev.railyard.router.policy.BudgetGate;
 import dev.railyard.router.policy.DeploymentHealth;
 import dev.railyard.router.policy.RoutingPolicy;
 import dev.railyard.router.policy.TokenEstimator;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Topics;
+import dev.railyard.schema.event.DeploymentHealthSnapshot;
 import dev.railyard.schema.validation.JobRequestValidator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * The router worker: consumes {@code railyard.jobs.submitted} in the {@code railyard-router} group and
- * sends each job to the dispatch topic of the deployment the routing policy picks (or a failed result
- * / dead letter). Run more instances to scale out. The topics must exist ({@code TopicSetup}).
+ * sends each job to the dispatch topic of the deployment the routing policy picks (or a failed or
+ * expired result / dead letter). With live health it also runs a {@link HealthAggregator} (results →
+ * {@code railyard.deployments.health}) and a {@link HealthView} the policy consults. Run more instances
+ * to scale out. The topics must exist ({@code TopicSetup}).
  */
 public final class RouterService implements AutoCloseable {
     public static final String GROUP = "railyard-router";
@@ -30,15 +37,34 @@ public final class RouterService implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final BatchLoop loop;
+    private final HealthView view;
+    private final HealthAggregator aggregator;
     private final AtomicBoolean started = new AtomicBoolean();
 
-    /** Every deployment assumed healthy at its expected latency, no budget limits. */
+    /** Live health with the default settings, no budget limits. */
     public RouterService(RailyardConfig config, KafkaClients clients) {
-        this(config, clients, DeploymentHealth.expected(), BudgetGate.allowAll());
+        this(config, clients, HealthSettings.defaults(), BudgetGate.allowAll());
     }
 
-    /** @param health live deployment health; @param budget admission by budget (both consulted per job) */
+    /** Live health: this instance aggregates results and reads every instance's view of each deployment. */
+    public RouterService(RailyardConfig config, KafkaClients clients, HealthSettings health, BudgetGate budget) {
+        this(config, clients, budget, new HealthView(clients, health, Clock.systemUTC()),
+                new HealthAggregator(clients, health, Clock.systemUTC()));
+    }
+
+    /** A fixed health seam (e.g. {@link DeploymentHealth#expected()}): no aggregation, no health topic. */
     public RouterService(RailyardConfig config, KafkaClients clients, DeploymentHealth health, BudgetGate budget) {
+        this(config, clients, health, budget, null, null);
+    }
+
+    private RouterService(RailyardConfig config, KafkaClients clients, BudgetGate budget, HealthView view, HealthAggregator aggregator) {
+        this(config, clients, view, budget, view, aggregator);
+    }
+
+    private RouterService(RailyardConfig config, KafkaClients clients, DeploymentHealth health, BudgetGate budget,
+                          HealthView view, HealthAggregator aggregator) {
+        this.view = view;
+        this.aggregator = aggregator;
         this.producer = clients.producer("router");
         this.consumer = clients.consumer(GROUP, MAX_POLL_RECORDS);
         RoutingPolicy policy = new RoutingPolicy(config, new TokenEstimator(), d -> config.model(d.model()).orElseThrow(), health, budget);
@@ -50,21 +76,38 @@ public final class RouterService implements AutoCloseable {
 
     public void start() {
         if (started.compareAndSet(false, true)) {
+            if (view != null) {
+                view.start();
+                aggregator.start();
+            }
             loop.start();
         }
     }
 
-    /** Stops after the batch in hand (its sends acknowledged and offsets committed), then closes the producer. */
+    /** The merged live health of every deployment reported on lately, by id; empty without live health. */
+    public Map<String, DeploymentHealthSnapshot> health() {
+        return view == null ? Map.of() : view.snapshot();
+    }
+
+    /** Stops after the batch in hand (its sends acknowledged and offsets committed), then closes the producer and health. */
     @Override
     public void close() {
         stopLoop(false);
         producer.close();
+        if (view != null) {
+            aggregator.close();
+            view.close();
+        }
     }
 
     /** A crash, for tests: stops without committing and drops unsent records. */
     public void halt() {
         stopLoop(true);
         producer.close(Duration.ZERO);
+        if (view != null) {
+            aggregator.halt();
+            view.close();
+        }
     }
 
     private void stopLoop(boolean crash) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.railyard.config.ConfigLoader;
 import dev.railyard.config.RailyardConfig;
+import dev.railyard.config.Deployment;
 import dev.railyard.kafka.DeadLetters;
+import dev.railyard.router.policy.BudgetGate;
+import dev.railyard.router.policy.DeploymentHealth;
 import dev.railyard.router.policy.RoutingPolicy;
 import dev.railyard.router.policy.TokenEstimator;
 import dev.railyard.schema.EventCodec;
@@ -29,6 +32,8 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The per-record decisions of the router against Kafka's MockProducer. */
 class RouterHandlerTest {
@@ -51,6 +56,11 @@ class RouterHandlerTest {
     byte[] job(String id, String model, String body) {
         return codec.encode(new JobSubmitted(1, "ev-" + id, id, NOW, "acme", "batch-1", "c-1", 1, "/v1/chat/completions",
                 model, codec.tree(body.getBytes()), null, null, null, null));
+    }
+
+    byte[] job(String id, String model, String body, Instant deadline) {
+        return codec.encode(new JobSubmitted(1, "ev-" + id, id, NOW, "acme", "batch-1", "c-1", 1, "/v1/chat/completions",
+                model, codec.tree(body.getBytes()), null, deadline, null, null));
     }
 
     static String chat(String model) {
@@ -164,5 +174,70 @@ class RouterHandlerTest {
 
         assertThat(producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone"))).isTrue();
         assertThat(done).isCompletedExceptionally();
+    }
+
+    @Test
+    void expires_a_job_whose_deadline_passed_before_routing_and_dispatches_nothing() {
+        assertThat(handle(record(0, job("job-late", "gpt-4o-mini", chat("gpt-4o-mini"), NOW.minusSeconds(1))))).isCompleted();
+
+        assertThat(producer.history()).singleElement().satisfies(out -> {
+            assertThat(out.topic()).isEqualTo(Topics.JOBS_RESULTS);
+            assertThat(new String(out.key(), StandardCharsets.UTF_8)).isEqualTo("job-late");
+            JobResult result = codec.decode(out.value(), JobResult.class);
+            assertThat(result.outcome()).isEqualTo(Outcome.EXPIRED);
+            assertThat(result.error().type()).isEqualTo(ErrorType.TIMEOUT);
+            assertThat(result.error().message()).isEqualTo("deadline 2025-01-02T03:04:04Z passed before the job started");
+            assertThat(result.attempts()).isEmpty();
+            assertThat(result.cost()).isEqualByComparingTo(BigDecimal.ZERO);
+            assertThat(result.model()).isEqualTo("gpt-4o-mini");
+            assertThat(result.tenant()).isEqualTo("acme");
+            assertThat(result.batchId()).isEqualTo("batch-1");
+        });
+    }
+
+    @ParameterizedTest(name = "deadline now {0}s → {1}")
+    @CsvSource({"-3600, railyard.jobs.results", "0, railyard.jobs.results", "1, railyard.dispatch.openai", "86400, railyard.dispatch.openai"})
+    void a_job_is_routed_only_while_its_deadline_is_ahead(long offsetSeconds, String topic) {
+        assertThat(handle(record(0, job("job-dl", "gpt-4o-mini", chat("gpt-4o-mini"), NOW.plusSeconds(offsetSeconds))))).isCompleted();
+
+        assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly(topic);
+    }
+
+    @Test
+    void fails_a_job_as_overloaded_with_the_reasons_when_every_candidate_circuit_is_open() {
+        DeploymentHealth allOpen = new DeploymentHealth() {
+            @Override
+            public boolean available(String deploymentId) {
+                return false;
+            }
+
+            @Override
+            public long latencyP50Millis(Deployment d) {
+                return d.expectedLatencyMs();
+            }
+
+            @Override
+            public String unavailableReason(String deploymentId) {
+                return "circuit open since 2025-01-02T03:04:00Z";
+            }
+        };
+        RouterHandler open = new RouterHandler(new RoutingPolicy(config, tokens, d -> config.model(d.model()).orElseThrow(),
+                allOpen, BudgetGate.allowAll()), new SubmissionCheck(new JobRequestValidator()),
+                codec, producer, new DeadLetters(producer), Clock.fixed(NOW, ZoneOffset.UTC));
+
+        CompletableFuture<Void> done = open.handle(List.of(record(0, job("job-open", "gpt-4o-mini", chat("gpt-4o-mini"))))).toCompletableFuture();
+        while (producer.completeNext()) {
+            // acknowledge
+        }
+
+        assertThat(done).isCompleted();
+        assertThat(producer.history()).singleElement().satisfies(out -> {
+            assertThat(out.topic()).isEqualTo(Topics.JOBS_RESULTS);
+            JobResult result = codec.decode(out.value(), JobResult.class);
+            assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(result.error().type()).isEqualTo(ErrorType.OVERLOADED);
+            assertThat(result.error().message()).isEqualTo("model gpt-4o-mini: no deployment can serve this request; the only candidate "
+                    + "was rejected: openai-gpt-4o-mini: circuit open since 2025-01-02T03:04:00Z");
+        });
     }
 }

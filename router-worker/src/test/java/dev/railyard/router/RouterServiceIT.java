@@ -84,8 +84,12 @@ class RouterServiceIT {
     }
 
     static byte[] job(String id, String endpoint, String model, String body) {
+        return job(id, endpoint, model, body, null);
+    }
+
+    static byte[] job(String id, String endpoint, String model, String body, Instant deadline) {
         return codec.encode(new JobSubmitted(1, UUID.randomUUID().toString(), id, Instant.now(), "router-it", null, null, 0,
-                endpoint, model, codec.tree(body.getBytes(StandardCharsets.UTF_8)), null, null, null, null));
+                endpoint, model, codec.tree(body.getBytes(StandardCharsets.UTF_8)), null, deadline, null, null));
     }
 
     static boolean keyed(ConsumerRecord<byte[], byte[]> r, String key) {
@@ -186,5 +190,19 @@ class RouterServiceIT {
         ConsumerRecord<byte[], byte[]> dead = TopicProbe.await(clients, Topics.JOBS_DEAD_LETTER, r -> keyed(r, id));
         assertThat(header(dead, Headers.DLQ_STAGE)).isEqualTo("router");
         assertThat(header(dead, Headers.DLQ_REASON)).isEqualTo(result.error().message());
+    }
+
+    @Test
+    void expires_a_job_whose_deadline_passed_before_it_was_routed() throws Exception {
+        String id = newJobId();
+        Instant deadline = Instant.parse("2026-01-01T00:00:00Z");
+        submit(null, id.getBytes(), job(id, "/v1/chat/completions", "gpt-4o-mini",
+                "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", deadline));
+
+        JobResult result = codec.decode(TopicProbe.await(clients, Topics.JOBS_RESULTS, r -> keyed(r, id)).value(), JobResult.class);
+        assertThat(result.outcome()).isEqualTo(Outcome.EXPIRED);
+        assertThat(result.error().type()).isEqualTo(ErrorType.TIMEOUT);
+        assertThat(result.error().message()).isEqualTo("deadline 2026-01-01T00:00:00Z passed before the job started");
+        assertThat(result.attempts()).isEmpty();
     }
 }

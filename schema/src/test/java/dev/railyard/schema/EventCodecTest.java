@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.railyard.schema.event.Attempt;
+import dev.railyard.schema.event.DeploymentHealthSnapshot;
 import dev.railyard.schema.event.ErrorType;
 import dev.railyard.schema.event.JobError;
 import dev.railyard.schema.event.JobResult;
@@ -84,5 +85,19 @@ class EventCodecTest {
         assertThat(decoded.route()).isNull();
         assertThat(decoded.rejected()).isNull();
         assertThat(new String(codec.encode(expected), StandardCharsets.UTF_8)).isEqualTo(old);
+    }
+
+    @Test
+    void a_health_snapshot_round_trips_with_lower_case_circuit_and_nullable_fields_omitted() {
+        DeploymentHealthSnapshot s = new DeploymentHealthSnapshot(1, "openai-gpt-4o", "router-1",
+                Instant.parse("2026-11-22T01:00:00Z"), Instant.parse("2026-11-22T01:01:00Z"), 20, 11, 0.55, 800, 2400, null,
+                DeploymentHealthSnapshot.Circuit.HALF_OPEN, Instant.parse("2026-11-22T01:00:30Z"), 0);
+
+        byte[] bytes = codec.encode(s);
+
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"circuit\":\"half_open\"", "\"latency_p95_ms\":2400",
+                "\"deployment_id\":\"openai-gpt-4o\"").doesNotContain("ttft_p50_ms");
+        assertThat(codec.decode(bytes, DeploymentHealthSnapshot.class)).isEqualTo(s);
+        assertThat(s.key()).isEqualTo("openai-gpt-4o|router-1");
     }
 }

@@ -3,8 +3,8 @@ package dev.railyard.router.policy;
 import dev.railyard.config.Deployment;
 
 /**
- * What the router knows about a deployment's health. The live implementation (latency and circuit
- * state shared through Kafka) plugs in here; until then {@link #expected()} trusts the configuration.
+ * What the router knows about a deployment's health: live ({@code dev.railyard.router.health.HealthView},
+ * latency and circuit state shared through Kafka) or {@link #expected()}, which trusts the configuration.
  */
 public interface DeploymentHealth {
 
@@ -13,6 +13,15 @@ public interface DeploymentHealth {
 
     /** The deployment's median latency in milliseconds. */
     long latencyP50Millis(Deployment deployment);
+
+    /** Why {@link #available} says no, for the routing decision, e.g. {@code circuit open since 2026-…}. */
+    default String unavailableReason(String deploymentId) {
+        return "unavailable";
+    }
+
+    /** The router chose this deployment for a job (a half-open circuit counts its probes). */
+    default void dispatched(String deploymentId) {
+    }
 
     /** Every deployment healthy, at its configured {@code expected_latency_ms}. */
     static DeploymentHealth expected() {

@@ -25,7 +25,8 @@ import java.util.function.Function;
  * unavailable, or refused by the budget; the rest are scored ({@link Scoring}: by cost alone for a
  * plain model) and the lowest score wins, ties in configuration order. A route's split first assigns
  * the job a variant (sticky by a job attribute) and the variant's best candidate wins. The others are
- * the fallbacks, best first. Pure apart from the health and budget seams it is given.
+ * the fallbacks, best first. Pure apart from the health and budget seams it is given (the health seam
+ * hears which deployment was chosen, so a half-open circuit can count its probe jobs).
  */
 public final class RoutingPolicy {
     private final RailyardConfig config;
@@ -99,7 +100,9 @@ public final class RoutingPolicy {
         }
         List<Scoring.Scored> ranked = Scoring.rank(eligible, route == null ? RouteSpec.Weights.CHEAPEST : route.weights());
         Split split = route == null || route.split() == null ? Split.NONE : split(route, job, ranked);
-        return new Route.Routed(decisions.routed(split.ordered(ranked), rejected, split));
+        Route.Routed routed = new Route.Routed(decisions.routed(split.ordered(ranked), rejected, split));
+        health.dispatched(routed.decision().deploymentId());
+        return routed;
     }
 
     private record Request(JobSubmitted job, Set<String> needs, PromptSize prompt, long maxOutputTokens, List<String> requireTags) {
@@ -123,7 +126,7 @@ public final class RoutingPolicy {
             return Optional.of(new Rejection(d, Rejection.Filter.TAGS, "lacks tags " + missing));
         }
         if (!health.available(d.id())) {
-            return Optional.of(new Rejection(d, Rejection.Filter.HEALTH, "unavailable"));
+            return Optional.of(new Rejection(d, Rejection.Filter.HEALTH, health.unavailableReason(d.id())));
         }
         return Optional.empty();
     }
