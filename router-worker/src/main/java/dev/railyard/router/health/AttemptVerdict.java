@@ -27,10 +27,12 @@ enum AttemptVerdict {
             return NEUTRAL;
         }
         return switch (error.type()) {
-            case RATE_LIMITED, OVERLOADED, TIMEOUT, SERVER_ERROR, STRUCTURED_OUTPUT_INVALID, MALFORMED_RESPONSE,
+            case OVERLOADED, TIMEOUT, SERVER_ERROR, STRUCTURED_OUTPUT_INVALID, MALFORMED_RESPONSE,
                  AUTHENTICATION, PERMISSION, NOT_FOUND, MODEL_NOT_FOUND -> FAILURE;
-            case INVALID_REQUEST, UNSUPPORTED_PARAMETER, CONTENT_FILTERED, BUDGET_EXCEEDED, CONTEXT_LENGTH_EXCEEDED,
-                 MALFORMED_RECORD, INTERNAL -> NEUTRAL;
+            // A 429 says the deployment is healthy but at its quota: that is the rate limiter's business
+            // (wait, then send), not a reason to stop sending it work for the open period.
+            case RATE_LIMITED, INVALID_REQUEST, UNSUPPORTED_PARAMETER, CONTENT_FILTERED, BUDGET_EXCEEDED,
+                 CONTEXT_LENGTH_EXCEEDED, MALFORMED_RECORD, INTERNAL -> NEUTRAL;
         };
     }
 }

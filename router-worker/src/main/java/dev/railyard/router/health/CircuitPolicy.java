@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param probes              probe jobs a half-open circuit allows; all succeed → closed, any fails → open
  */
 public record CircuitPolicy(int minRequests, double failureRate, int consecutiveFailures, Duration openFor, int probes) {
-    public static final CircuitPolicy DEFAULTS = new CircuitPolicy(20, 0.5, 5, Duration.ofSeconds(30), 3);
+    public static final CircuitPolicy DEFAULTS = new CircuitPolicy(20, 0.5, 10, Duration.ofSeconds(30), 3);
 
     public CircuitPolicy {
         if (minRequests < 1 || consecutiveFailures < 1 || probes < 1) {

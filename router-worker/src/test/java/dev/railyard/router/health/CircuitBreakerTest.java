@@ -16,12 +16,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code S} a success, {@code F*5} five of them, {@code +30s} time passing.
  */
 class CircuitBreakerTest {
+    /** The transition table is written for a streak threshold of 5 (the defaults use 10). */
+    static final CircuitPolicy FIVE_IN_A_ROW = new CircuitPolicy(20, 0.5, 5, java.time.Duration.ofSeconds(30), 3);
+
     static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
     /** Runs a script the way the aggregator does: window counts since the circuit last closed. */
     static final class Run {
         final MutableClock clock = new MutableClock(T0);
-        final CircuitBreaker breaker = new CircuitBreaker(CircuitPolicy.DEFAULTS, clock);
+        final CircuitBreaker breaker = new CircuitBreaker(FIVE_IN_A_ROW, clock);
         int requests;
         int failures;
 

@@ -27,7 +27,7 @@ class HealthTrackerTest {
     static final String Y = "openai-y";
 
     final MutableClock clock = new MutableClock(T0);
-    HealthSettings settings = HealthSettings.defaults();
+    HealthSettings settings = HealthSettings.defaults().withCircuit(CircuitBreakerTest.FIVE_IN_A_ROW);
     HealthTracker tracker = new HealthTracker(settings, clock);
 
     static Attempt attempt(String jobId, int tryNumber, String deployment, Instant startedAt, long latencyMs, JobError error) {
@@ -121,7 +121,7 @@ class HealthTrackerTest {
 
     @Test
     void the_window_keeps_at_most_max_samples_dropping_the_oldest() {
-        settings = new HealthSettings("i1", CircuitPolicy.DEFAULTS, Duration.ofSeconds(60), 3, Duration.ofSeconds(2),
+        settings = new HealthSettings("i1", CircuitBreakerTest.FIVE_IN_A_ROW, Duration.ofSeconds(60), 3, Duration.ofSeconds(2),
                 Duration.ofMinutes(2), Duration.ofSeconds(30), 5);
         tracker = new HealthTracker(settings, clock);
         for (long ms : new long[]{1000, 10, 20, 30}) {
@@ -133,7 +133,7 @@ class HealthTrackerTest {
 
     @ParameterizedTest(name = "{0} (HTTP {1}) counts as {2}")
     @CsvSource(nullValues = "-", textBlock = """
-            rate_limited,              429, failure
+            rate_limited,              429, neutral
             overloaded,                529, failure
             timeout,                   -,   failure
             server_error,              503, failure
