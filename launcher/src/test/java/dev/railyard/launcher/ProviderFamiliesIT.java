@@ -50,7 +50,15 @@ class ProviderFamiliesIT {
             assertThat(E2e.lines(o.errors())).as("error lines").isEmpty();
             assertThat(o.completed()).isEqualTo(chatModels.size() + embeddingModels.size());
             Map<String, JsonNode> bodies = new HashMap<>();
-            E2e.lines(o.output()).forEach(l -> bodies.put(l.path("custom_id").asText(), l.path("response").path("body")));
+            Map<String, String> jobIds = new HashMap<>();
+            E2e.lines(o.output()).forEach(l -> {
+                bodies.put(l.path("custom_id").asText(), l.path("response").path("body"));
+                jobIds.put(l.path("custom_id").asText(), l.path("response").path("request_id").asText());
+            });
+            // Why each job ran where it did is recorded on the job.
+            JsonNode job = client.get("/v1/jobs/" + jobIds.get("chat-claude-haiku-4-5"));
+            assertThat(job.path("routing").path("deployment_id").asText()).isEqualTo("anthropic-claude-haiku-4-5");
+            assertThat(job.path("routing").path("reason").asText()).contains("claude-haiku-4-5");
             for (String m : chatModels) {
                 JsonNode body = bodies.get("chat-" + m);
                 assertThat(body.path("object").asText()).as(m).isEqualTo("chat.completion");

@@ -77,7 +77,8 @@ final class DispatchHandler implements RecordHandler {
         ProviderAdapter adapter = deployment.map(d -> adapters.get(d.provider())).orElse(null);
         if (adapter == null) {
             JobError error = JobError.of(ErrorType.NOT_FOUND, "deployment '" + deploymentId + "' is not served by this worker's configuration");
-            return publish(record, JobResults.failedWithoutCalling(dispatched.job(), deploymentId, error, clock.instant()));
+            return publish(record, JobResults.failedWithoutCalling(dispatched.job(), deploymentId, error, clock.instant())
+                    .withRouting(dispatched.decision()));
         }
         Function<Usage, BigDecimal> price = usage -> config.model(deployment.get().model())
                 .map(m -> m.cost(usage)).orElse(BigDecimal.ZERO);
@@ -91,7 +92,8 @@ final class DispatchHandler implements RecordHandler {
                         done.completeExceptionally(outcome.cause());
                         return;
                     }
-                    JobResult result = JobResults.of(dispatched.job(), deploymentId, outcome.result(), clock.instant());
+                    JobResult result = JobResults.of(dispatched.job(), deploymentId, outcome.result(), clock.instant())
+                            .withRouting(dispatched.decision()); // why it ran here, shown on GET /v1/jobs/{id}
                     publish(record, result).whenComplete((ok, error) -> {
                         if (error != null) {
                             done.completeExceptionally(error);

@@ -3,7 +3,7 @@ package dev.railyard.api.jobs;
 import java.math.BigDecimal;
 import java.time.Instant;
 
-/** A stored job as {@code GET /v1/jobs/{id}} reads it; JSON columns stay JSON text. Null means unset. */
+/** A stored job as {@code GET /v1/jobs/{id}} reads it; JSON columns stay JSON text. Null means unset. {@code routingJson} is the router's decision and reasons. */
 public record JobRow(
         String id,
         String state,
@@ -20,5 +20,6 @@ public record JobRow(
         BigDecimal cost,
         int attempts,
         String deploymentId,
-        String metadataJson) {
+        String metadataJson,
+        String routingJson) {
 }

@@ -23,7 +23,8 @@ public final class JobStore {
             values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?)""";
     private static final String FIND = """
             select id, state, model, endpoint, batch_id, custom_id, created_at, finished_at, response::text,
-                   error::text, prompt_tokens, completion_tokens, cost, attempt_count, deployment_id, metadata::text
+                   error::text, prompt_tokens, completion_tokens, cost, attempt_count, deployment_id, metadata::text,
+                   routing::text
             from jobs where id = ? and tenant = ?""";
     // Guarded like every state change: only a job still queued moves, so a result that did arrive wins.
     private static final String MARK_UNPUBLISHED = """
@@ -69,7 +70,7 @@ public final class JobStore {
                         rs.getString(5), rs.getString(6), instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)),
                         rs.getString(9), rs.getString(10), rs.getObject(11, Long.class),
                         rs.getObject(12, Long.class), rs.getBigDecimal(13), rs.getInt(14), rs.getString(15),
-                        rs.getString(16)));
+                        rs.getString(16), rs.getString(17)));
             }
         }
     }

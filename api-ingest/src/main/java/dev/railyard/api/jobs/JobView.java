@@ -55,6 +55,9 @@ public final class JobView {
         if (job.metadataJson() != null) {
             out.putRawValue("metadata", new RawValue(job.metadataJson()));
         }
+        if (job.routingJson() != null) {
+            out.putRawValue("routing", new RawValue(job.routingJson()));
+        }
         return out;
     }
 

@@ -19,7 +19,7 @@ class JobViewTest {
     @Test
     void a_queued_job_omits_everything_it_does_not_have_yet() throws Exception {
         JsonNode json = mapper.readTree(mapper.writeValueAsString(view.render(new JobRow("job_1", "queued", "gpt-4o-mini",
-                "/v1/chat/completions", null, null, CREATED, null, null, null, null, null, null, 0, null, null))));
+                "/v1/chat/completions", null, null, CREATED, null, null, null, null, null, null, 0, null, null, null))));
 
         assertThat(json.get("id").asText()).isEqualTo("job_1");
         assertThat(json.get("object").asText()).isEqualTo("job");
@@ -27,7 +27,7 @@ class JobViewTest {
         assertThat(json.get("created_at").asLong()).isEqualTo(CREATED.getEpochSecond());
         assertThat(json.get("attempts").asInt()).isZero();
         for (String absent : new String[] {"batch_id", "custom_id", "completed_at", "response", "error", "usage", "cost",
-                "deployment_id", "metadata"}) {
+                "deployment_id", "metadata", "routing"}) {
             assertThat(json.has(absent)).as(absent).isFalse();
         }
     }
@@ -37,7 +37,8 @@ class JobViewTest {
         Instant finished = CREATED.plusSeconds(3);
         JsonNode json = mapper.readTree(mapper.writeValueAsString(view.render(new JobRow("job_2", "succeeded", "gpt-4o-mini",
                 "/v1/chat/completions", "batch_1", "c-1", CREATED, finished, "{\"id\": \"chatcmpl-1\"}", null, 12L, 5L,
-                new BigDecimal("0.000004800000"), 2, "openai-gpt-4o-mini", "{\"team\": \"a\"}"))));
+                new BigDecimal("0.000004800000"), 2, "openai-gpt-4o-mini", "{\"team\": \"a\"}",
+                "{\"deployment_id\": \"openai-gpt-4o-mini\", \"reason\": \"cheapest of 1\"}"))));
 
         assertThat(json.get("completed_at").asLong()).isEqualTo(finished.getEpochSecond());
         assertThat(json.get("response").get("id").asText()).isEqualTo("chatcmpl-1");
@@ -46,6 +47,7 @@ class JobViewTest {
         assertThat(json.get("attempts").asInt()).isEqualTo(2);
         assertThat(json.get("deployment_id").asText()).isEqualTo("openai-gpt-4o-mini");
         assertThat(json.get("metadata").get("team").asText()).isEqualTo("a");
+        assertThat(json.get("routing").get("reason").asText()).isEqualTo("cheapest of 1");
         assertThat(json.get("batch_id").asText()).isEqualTo("batch_1");
         assertThat(json.has("error")).isFalse();
     }
@@ -59,7 +61,7 @@ class JobViewTest {
     })
     void a_job_that_did_not_succeed_shows_an_error_code_and_message(String state, String errorJson, String code) {
         JsonNode json = view.render(new JobRow("job_3", state, "m", "/v1/embeddings", null, null, CREATED, CREATED, null,
-                errorJson, null, null, BigDecimal.ZERO, 1, null, null));
+                errorJson, null, null, BigDecimal.ZERO, 1, null, null, null));
 
         assertThat(json.get("error").get("code").asText()).isEqualTo(code);
         assertThat(json.get("error").get("message").asText()).isNotBlank();

@@ -27,13 +27,15 @@ import javax.sql.DataSource;
 public final class LedgerWriter {
     static final String UPSERT_JOB = """
             insert into jobs (id, tenant, batch_id, custom_id, endpoint, model, state, deployment_id, response, error,
-                              prompt_tokens, completion_tokens, cost, attempt_count, latency_ms, result_event_id, finished_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+                              prompt_tokens, completion_tokens, cost, attempt_count, latency_ms, result_event_id, finished_at,
+                              routing)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
             on conflict (id) do update set state = excluded.state, deployment_id = excluded.deployment_id,
                 response = excluded.response, error = excluded.error, prompt_tokens = excluded.prompt_tokens,
                 completion_tokens = excluded.completion_tokens, cost = excluded.cost,
                 attempt_count = excluded.attempt_count, latency_ms = excluded.latency_ms,
-                result_event_id = excluded.result_event_id, finished_at = excluded.finished_at
+                result_event_id = excluded.result_event_id, finished_at = excluded.finished_at,
+                routing = coalesce(excluded.routing, jobs.routing)
             where jobs.state = 'queued'""";
     static final String INSERT_ATTEMPT = """
             insert into attempts (id, job_id, deployment_id, provider, model, hop, try_number, started_at, latency_ms,
@@ -124,6 +126,7 @@ public final class LedgerWriter {
                 ps.setLong(15, j.latencyMs());
                 ps.setString(16, j.resultEventId());
                 ps.setObject(17, timestamp(j.finishedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.setString(18, j.routingJson());
                 ps.addBatch();
             }
             ps.executeBatch();

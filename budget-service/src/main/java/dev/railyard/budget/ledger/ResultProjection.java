@@ -25,7 +25,7 @@ public record ResultProjection(JobRow job, List<AttemptRow> attempts, List<Ledge
     public record JobRow(String id, String tenant, String batchId, String customId, String endpoint, String model,
                          String state, String deploymentId, String responseJson, String errorJson, Long promptTokens,
                          Long completionTokens, BigDecimal cost, int attemptCount, long latencyMs, String resultEventId,
-                         Instant finishedAt) {
+                         Instant finishedAt, String routingJson) {
     }
 
     public record AttemptRow(String id, String jobId, String deploymentId, String provider, String model, int hop,
@@ -59,7 +59,7 @@ public record ResultProjection(JobRow job, List<AttemptRow> attempts, List<Ledge
                 r.outcome().code(), r.deploymentId(), json(json, r.response()), json(json, r.error()),
                 usage == null ? null : usage.promptTokens(), usage == null ? null : usage.completionTokens(),
                 r.cost() == null ? BigDecimal.ZERO : r.cost(), attempts.size(), r.latencyMs(), r.eventId(),
-                r.occurredAt() == null ? recordTime : r.occurredAt());
+                r.occurredAt() == null ? recordTime : r.occurredAt(), json(json, r.routing()));
         List<AttemptRow> attemptRows = new ArrayList<>(attempts.size());
         List<LedgerEntry> ledger = new ArrayList<>();
         for (int i = 0; i < attempts.size(); i++) {

@@ -38,6 +38,21 @@ class ResultProjectionTest {
     }
 
     @Test
+    void the_routing_decision_is_kept_on_the_job_row() {
+        JobResult r = Results.succeeded("j9", "acme", null, "gpt-4o-mini", List.of(
+                Results.billed("j9", 1, 1, "dep-a", "prov-a", "gpt-4o-mini", 10, 5, "0.000004500000")), "hi")
+                .withRouting(new dev.railyard.schema.event.RoutingDecision("dep-a", "prov-a", "gpt-4o-mini", 10,
+                        new BigDecimal("0.0001"), List.of("dep-b"), 1, "cheapest of 2"));
+
+        String routing = project(r).job().routingJson();
+
+        assertThat(routing).contains("\"deployment_id\":\"dep-a\"", "\"reason\":\"cheapest of 2\"", "dep-b");
+        JobResult unrouted = Results.succeeded("j8", "acme", null, "gpt-4o-mini", List.of(
+                Results.billed("j8", 1, 1, "dep-a", "prov-a", "gpt-4o-mini", 1, 1, "0.000000750000")), "hi");
+        assertThat(project(unrouted).job().routingJson()).isNull();
+    }
+
+    @Test
     void only_billed_attempts_become_ledger_entries_and_every_attempt_is_recorded() {
         JobResult r = Results.succeeded("j1", "acme", "b1", "gpt-4o-mini", List.of(
                 Results.rateLimited("j1", 1, 1, "dep-a", "prov-a", "gpt-4o-mini"),

@@ -15,6 +15,7 @@ import java.util.List;
  * @param cost      the sum of the billed attempts' costs
  * @param attempts  every attempt, in order
  * @param error     the normalised error when not succeeded, else null
+ * @param routing   the routing decision of the deployment that produced the outcome (why it ran there), or null
  */
 public record JobResult(
         int schemaVersion,
@@ -34,5 +35,20 @@ public record JobResult(
         long latencyMs,
         Long timeToFirstTokenMs,
         List<Attempt> attempts,
-        JobError error) implements RailyardEvent {
+        JobError error,
+        RoutingDecision routing) implements RailyardEvent {
+
+    /** A result without a routing decision (the job never reached a deployment). */
+    public JobResult(int schemaVersion, String eventId, String jobId, Instant occurredAt, String tenant, String batchId,
+                     String customId, String endpoint, Outcome outcome, String model, String deploymentId,
+                     JsonNode response, Usage usage, BigDecimal cost, long latencyMs, Long timeToFirstTokenMs,
+                     List<Attempt> attempts, JobError error) {
+        this(schemaVersion, eventId, jobId, occurredAt, tenant, batchId, customId, endpoint, outcome, model, deploymentId,
+                response, usage, cost, latencyMs, timeToFirstTokenMs, attempts, error, null);
+    }
+
+    public JobResult withRouting(RoutingDecision decision) {
+        return new JobResult(schemaVersion, eventId, jobId, occurredAt, tenant, batchId, customId, endpoint, outcome, model,
+                deploymentId, response, usage, cost, latencyMs, timeToFirstTokenMs, attempts, error, decision);
+    }
 }
