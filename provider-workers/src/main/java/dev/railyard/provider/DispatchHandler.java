@@ -15,14 +15,18 @@ import dev.railyard.schema.event.JobDispatched;
 import dev.railyard.schema.event.JobError;
 import dev.railyard.schema.event.JobResult;
 import dev.railyard.schema.event.Outcome;
+import dev.railyard.schema.event.RailyardEvent;
 import dev.railyard.schema.event.Usage;
 import io.vertx.core.Vertx;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -79,6 +83,18 @@ final class DispatchHandler implements RecordHandler {
             JobError error = JobError.of(ErrorType.NOT_FOUND, "deployment '" + deploymentId + "' is not served by this worker's configuration");
             return publish(record, JobResults.failedWithoutCalling(dispatched.job(), deploymentId, error, clock.instant())
                     .withRouting(dispatched.decision()));
+        }
+        Instant deadline = dispatched.job().deadline();
+        Instant now = clock.instant();
+        if (deadline != null && !deadline.isAfter(now)) {
+            // Never run late silently: a job whose completion window closed while it waited ends as expired.
+            JobResult expired = new JobResult(RailyardEvent.CURRENT_SCHEMA_VERSION, UUID.randomUUID().toString(),
+                    dispatched.job().jobId(), now, dispatched.job().tenant(), dispatched.job().batchId(),
+                    dispatched.job().customId(), dispatched.job().endpoint(), Outcome.EXPIRED, dispatched.job().model(),
+                    deploymentId, null, Usage.NONE, BigDecimal.ZERO, 0, null, List.of(),
+                    JobError.of(ErrorType.TIMEOUT, "deadline " + deadline + " passed before the job started"),
+                    dispatched.decision());
+            return publish(record, expired);
         }
         Function<Usage, BigDecimal> price = usage -> config.model(deployment.get().model())
                 .map(m -> m.cost(usage)).orElse(BigDecimal.ZERO);

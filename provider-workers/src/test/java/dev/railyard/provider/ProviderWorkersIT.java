@@ -14,6 +14,7 @@ import dev.railyard.schema.event.Attempt;
 import dev.railyard.schema.event.ErrorType;
 import dev.railyard.schema.event.JobDispatched;
 import dev.railyard.schema.event.JobResult;
+import dev.railyard.schema.event.JobSubmitted;
 import dev.railyard.schema.event.Outcome;
 import dev.railyard.schema.event.Usage;
 import dev.railyard.simulator.Simulator;
@@ -163,6 +164,30 @@ class ProviderWorkersIT {
                 assertThat(a.httpStatus()).isEqualTo(200);
             });
             assertThat(r.error()).isNull();
+        }
+    }
+
+    @Test
+    void a_job_whose_deadline_passed_while_it_waited_ends_expired_without_a_call() throws Exception {
+        Setup s = setup(simulator, 5_000);
+        String jobId = "late-" + UUID.randomUUID();
+        JobSubmitted base = Jobs.chat(jobId, "gpt-4o-mini", "too late");
+        JobSubmitted late = new JobSubmitted(base.schemaVersion(), base.eventId(), base.jobId(), base.occurredAt(),
+                base.tenant(), base.batchId(), base.customId(), base.lineNumber(), base.endpoint(), base.model(),
+                base.body(), base.priority(), java.time.Instant.now().minusSeconds(5), base.metadata(), base.callbackUrl());
+        long callsBefore = simulator.stats().totalRequests();
+        try (TopicTail results = new TopicTail(clients, Topics.JOBS_RESULTS);
+             ProviderWorkers workers = new ProviderWorkers(s.config(), clients, vertx)) {
+            workers.start();
+            send(s, jobId, CODEC.encode(Jobs.dispatched(late, s.deploymentId(), s.provider(), "gpt-4o-mini")));
+
+            JobResult r = result(results.await(keyIn(Set.of(jobId)), 1, WAIT).get(0));
+
+            assertThat(r.outcome()).isEqualTo(Outcome.EXPIRED);
+            assertThat(r.error().message()).contains("deadline");
+            assertThat(r.attempts()).isEmpty();
+            assertThat(r.cost()).isZero();
+            assertThat(simulator.stats().totalRequests()).isEqualTo(callsBefore);
         }
     }
 
