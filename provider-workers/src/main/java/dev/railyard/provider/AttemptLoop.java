@@ -101,7 +101,10 @@ final class AttemptLoop {
             }
             ProviderException error = failure instanceof ProviderException pe ? pe
                     : new ProviderException(JobError.of(ErrorType.INTERNAL, "adapter failed: " + failure), null, failure);
-            attempts.add(Attempts.failed(job.jobId(), hop, tryNumber, deployment, startedAt, latencyMs, error.error()));
+            attempts.add(error.answered()
+                    .map(answer -> Attempts.answeredButFailed(job.jobId(), hop, tryNumber, deployment, startedAt, latencyMs,
+                            answer, error.error(), price))
+                    .orElseGet(() -> Attempts.failed(job.jobId(), hop, tryNumber, deployment, startedAt, latencyMs, error.error())));
             if (error.retryable() && tryNumber < policy.maxAttempts()) {
                 Duration delay = Backoff.delay(tryNumber, policy.baseDelay(), policy.maxDelay(),
                         error.retryAfter().orElse(null), random);

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Builds attempt records. Only an answered call is billed: failed calls cost nothing at OpenAI's
- * prices, so they carry no usage and zero cost.
+ * Builds attempt records. Only an answered call is billed: calls that got no answer, or an error
+ * answer, cost nothing at OpenAI's prices, so they carry no usage and zero cost. An answer refused
+ * after the fact (invalid structured output) was still charged by the provider, so it is billed.
  */
 final class Attempts {
     private Attempts() {
@@ -31,6 +32,19 @@ final class Attempts {
                           long latencyMs, JobError error) {
         return new Attempt(Attempt.id(jobId, hop, tryNumber), deployment.id(), deployment.provider(), deployment.model(),
                 hop, tryNumber, startedAt, latencyMs, error.httpStatus(), Usage.NONE, BigDecimal.ZERO, false, error);
+    }
+
+    /**
+     * A call the provider answered and charged for, whose answer was then refused (its output does not
+     * match the job's response_format, say): failed, yet billed at the answer's usage.
+     */
+    static Attempt answeredButFailed(String jobId, int hop, int tryNumber, Deployment deployment, Instant startedAt,
+                                     long latencyMs, ProviderResponse answer, JobError error, Function<Usage, BigDecimal> price) {
+        Usage usage = answer.usage() == null ? Usage.NONE : answer.usage();
+        boolean billed = !Usage.NONE.equals(usage);
+        return new Attempt(Attempt.id(jobId, hop, tryNumber), deployment.id(), deployment.provider(), deployment.model(),
+                hop, tryNumber, startedAt, latencyMs, answer.httpStatus(), usage,
+                billed ? price.apply(usage) : BigDecimal.ZERO, billed, error);
     }
 
     /** What the job cost: the sum over billed attempts. */

@@ -23,7 +23,8 @@ final class JobResults {
                 ok ? Outcome.SUCCEEDED : Outcome.FAILED, job.model(), deploymentId,
                 ok ? outcome.response().body() : null,
                 ok ? outcome.response().usage() : Usage.NONE,
-                Attempts.billedCost(outcome.attempts()), outcome.latencyMs(), null, outcome.attempts(),
+                Attempts.billedCost(outcome.attempts()), outcome.latencyMs(),
+                ok ? outcome.response().timeToFirstTokenMs() : null, outcome.attempts(),
                 ok ? null : outcome.error());
     }
 

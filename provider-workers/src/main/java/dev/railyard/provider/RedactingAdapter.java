@@ -40,8 +40,7 @@ final class RedactingAdapter implements ProviderAdapter {
                 return e;
             }
         }
-        return new ProviderException(new JobError(error.type(), message, error.httpStatus(), body, error.providerRequestId()),
-                e.retryAfter().orElse(null), e.getCause());
+        return e.withError(new JobError(error.type(), message, error.httpStatus(), body, error.providerRequestId()));
     }
 
     private String redact(String text) {

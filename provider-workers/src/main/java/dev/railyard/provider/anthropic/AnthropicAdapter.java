@@ -11,6 +11,9 @@ import dev.railyard.provider.capability.Capabilities;
 import dev.railyard.provider.capability.Parameters;
 import dev.railyard.provider.http.ProviderFailures;
 import dev.railyard.provider.http.ProviderHttp;
+import dev.railyard.provider.stream.EventStreams;
+import dev.railyard.provider.stream.StreamCall;
+import dev.railyard.provider.stream.Streamed;
 import dev.railyard.schema.event.JobSubmitted;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,15 +22,18 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Anthropic's Messages API ({@code POST {base_url}/v1/messages}, {@code x-api-key},
- * {@code anthropic-version}). Chat only: Anthropic has no embeddings endpoint.
+ * {@code anthropic-version}). Chat only: Anthropic has no embeddings endpoint. With option
+ * {@code stream: true} calls stream, to measure the time to the first token.
  */
 public final class AnthropicAdapter implements ProviderAdapter {
-    public static final Capabilities CAPABILITIES = new Capabilities("anthropic", true, false, true, true, false, false,
+    public static final Capabilities CAPABILITIES = new Capabilities("anthropic", true, false, true, true, false, true,
             Set.of("temperature", "top_p", "top_k", "stop", "max_tokens", "max_completion_tokens", "tools", "tool_choice",
                     "parallel_tool_calls", "reasoning_effort", "user"),
             Set.of(), false);
@@ -38,13 +44,18 @@ public final class AnthropicAdapter implements ProviderAdapter {
     private final Clock clock;
     private final AnthropicErrorClassifier classifier;
     private final WebClient client;
+    private final EventStreams streams;
+    private final boolean stream;
 
     public AnthropicAdapter(Vertx vertx, ProviderConfig provider, ObjectMapper mapper, Clock clock) {
         this.provider = provider;
         this.mapper = mapper;
         this.clock = clock;
         this.classifier = new AnthropicErrorClassifier(mapper, clock);
-        this.client = ProviderHttp.client(vertx, provider);
+        var http = ProviderHttp.agent(vertx, provider);
+        this.client = ProviderHttp.web(http);
+        this.streams = new EventStreams(vertx, http);
+        this.stream = Boolean.parseBoolean(provider.option("stream", "false"));
     }
 
     @Override
@@ -52,24 +63,59 @@ public final class AnthropicAdapter implements ProviderAdapter {
         Buffer body;
         try {
             Parameters.check(CAPABILITIES, job.endpoint(), job.body());
-            body = Buffer.buffer(mapper.writeValueAsBytes(AnthropicWire.request(mapper, job.body(), deployment.providerModel())));
+            var request = AnthropicWire.request(mapper, job.body(), deployment.providerModel());
+            if (stream) {
+                request.put("stream", true);
+            }
+            body = Buffer.buffer(mapper.writeValueAsBytes(request));
         } catch (ProviderException e) {
             return Future.failedFuture(e);
         } catch (IOException e) {
             return Future.failedFuture(ProviderFailures.invalid("request cannot be written: " + e.getMessage()));
         }
-        var request = client.postAbs(provider.baseUrl() + "/v1/messages")
-                .timeout(provider.timeout().toMillis())
-                .putHeader("content-type", "application/json")
-                .putHeader("accept", "application/json")
-                .putHeader("anthropic-version", provider.option("anthropic_version", DEFAULT_VERSION));
-        if (provider.hasKey()) {
-            request.putHeader("x-api-key", provider.apiKey());
+        String url = provider.baseUrl() + "/v1/messages";
+        if (stream) {
+            return stream(url, body);
         }
+        var request = client.postAbs(url).timeout(provider.timeout().toMillis());
+        headers("application/json").forEach(request::putHeader);
         long started = System.nanoTime();
         return request.sendBuffer(body)
                 .recover(failure -> Future.failedFuture(ProviderFailures.transportFailure(failure)))
                 .compose(response -> answer(response, started));
+    }
+
+    private Map<String, String> headers(String accept) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", "application/json");
+        headers.put("accept", accept);
+        headers.put("anthropic-version", provider.option("anthropic_version", DEFAULT_VERSION));
+        if (provider.hasKey()) {
+            headers.put("x-api-key", provider.apiKey());
+        }
+        return headers;
+    }
+
+    private Future<ProviderResponse> stream(String url, Buffer body) {
+        AnthropicStream assembler = new AnthropicStream(mapper, classifier);
+        Map<String, String> headers = headers("text/event-stream");
+        headers.put("user-agent", ProviderHttp.userAgent());
+        long timeout = provider.timeout().toMillis();
+        StreamCall call = new StreamCall(url, headers, body,
+                Long.parseLong(provider.option("stream_idle_timeout_ms", Long.toString(timeout))), timeout);
+        return streams.post(call, assembler, classifier::classify).compose(streamed -> streamedAnswer(streamed, assembler));
+    }
+
+    private Future<ProviderResponse> streamedAnswer(Streamed streamed, AnthropicStream assembler) {
+        JsonNode message = assembler.assembled();
+        String requestId = streamed.headers().apply(AnthropicErrorClassifier.REQUEST_ID);
+        if (!message.hasNonNull("id")) {
+            return Future.failedFuture(ProviderFailures.malformed(streamed.status(), message.toString(), requestId,
+                    "the stream had no message_start"));
+        }
+        return Future.succeededFuture(new ProviderResponse(streamed.status(),
+                AnthropicWire.response(mapper, message, clock.instant().getEpochSecond()), AnthropicWire.usage(message),
+                requestId, streamed.latencyMs(), streamed.timeToFirstTokenMs()));
     }
 
     private Future<ProviderResponse> answer(HttpResponse<Buffer> response, long started) {
@@ -96,6 +142,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
 
     @Override
     public void close() {
+        streams.close();
         client.close();
     }
 }

@@ -38,6 +38,18 @@ final class AnthropicErrorClassifier {
                 RetryAfter.parse(headers, clock.instant()));
     }
 
+    /**
+     * An {@code event: error} inside a 200 stream ({@code {"type":"error","error":{...}}}): classified by
+     * Anthropic's error type; an unknown one is the provider's failure mid-answer, so a server error.
+     */
+    ProviderException streamError(String data) {
+        JsonNode error = error(data);
+        String type = error.path("type").asText("");
+        String message = error.path("message").asText("");
+        return new ProviderException(new JobError(type(500, type, message),
+                "error in the stream: " + (message.isEmpty() ? type : message), 200, ProviderFailures.truncate(data), null), null);
+    }
+
     /** By Anthropic's error type first (it is precise), by status when the body is not Anthropic's. */
     static ErrorType type(int status, String type, String message) {
         String lower = message.toLowerCase(Locale.ROOT);

@@ -12,6 +12,9 @@ import dev.railyard.provider.capability.Capabilities;
 import dev.railyard.provider.capability.Parameters;
 import dev.railyard.provider.http.ProviderFailures;
 import dev.railyard.provider.http.ProviderHttp;
+import dev.railyard.provider.stream.EventStreams;
+import dev.railyard.provider.stream.StreamCall;
+import dev.railyard.provider.stream.Streamed;
 import dev.railyard.provider.shape.OpenAiShape;
 import dev.railyard.schema.event.Endpoint;
 import dev.railyard.schema.event.JobSubmitted;
@@ -23,17 +26,20 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Google's Gemini API: {@code POST {base_url}/v1beta/models/{model}:generateContent} for chat,
  * {@code :embedContent} (one input) or {@code :batchEmbedContents} (several) for embeddings; the key
- * goes in the {@code x-goog-api-key} header, never in the URL.
+ * goes in the {@code x-goog-api-key} header, never in the URL. With option {@code stream: true} chat
+ * calls {@code :streamGenerateContent?alt=sse} instead, to measure the time to the first token.
  */
 public final class GeminiAdapter implements ProviderAdapter {
-    public static final Capabilities CAPABILITIES = new Capabilities("gemini", true, true, true, true, true, false,
+    public static final Capabilities CAPABILITIES = new Capabilities("gemini", true, true, true, true, true, true,
             Set.of("temperature", "top_p", "top_k", "seed", "n", "stop", "max_tokens", "max_completion_tokens",
                     "response_format", "logprobs", "top_logprobs", "tools", "tool_choice", "reasoning_effort",
                     "frequency_penalty", "presence_penalty"),
@@ -44,13 +50,18 @@ public final class GeminiAdapter implements ProviderAdapter {
     private final Clock clock;
     private final GeminiErrorClassifier classifier;
     private final WebClient client;
+    private final EventStreams streams;
+    private final boolean stream;
 
     public GeminiAdapter(Vertx vertx, ProviderConfig provider, ObjectMapper mapper, Clock clock) {
         this.provider = provider;
         this.mapper = mapper;
         this.clock = clock;
         this.classifier = new GeminiErrorClassifier(mapper, clock);
-        this.client = ProviderHttp.client(vertx, provider);
+        var http = ProviderHttp.agent(vertx, provider);
+        this.client = ProviderHttp.web(http);
+        this.streams = new EventStreams(vertx, http);
+        this.stream = Boolean.parseBoolean(provider.option("stream", "false"));
     }
 
     @Override
@@ -78,17 +89,42 @@ public final class GeminiAdapter implements ProviderAdapter {
         } catch (IOException e) {
             return Future.failedFuture(ProviderFailures.invalid("request cannot be written: " + e.getMessage()));
         }
-        var request = client.postAbs(provider.baseUrl() + "/v1beta/models/" + model + ":" + method)
-                .timeout(provider.timeout().toMillis())
-                .putHeader("content-type", "application/json")
-                .putHeader("accept", "application/json");
-        if (provider.hasKey()) {
-            request.putHeader("x-goog-api-key", provider.apiKey());
+        if (stream && !embeddings) {
+            return stream(provider.baseUrl() + "/v1beta/models/" + model + ":streamGenerateContent?alt=sse", body, model);
         }
+        var request = client.postAbs(provider.baseUrl() + "/v1beta/models/" + model + ":" + method)
+                .timeout(provider.timeout().toMillis());
+        headers("application/json").forEach(request::putHeader);
         long started = System.nanoTime();
         return request.sendBuffer(body)
                 .recover(failure -> Future.failedFuture(ProviderFailures.transportFailure(failure)))
                 .compose(response -> answer(response, embeddings, model, started));
+    }
+
+    private Map<String, String> headers(String accept) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", "application/json");
+        headers.put("accept", accept);
+        if (provider.hasKey()) {
+            headers.put("x-goog-api-key", provider.apiKey());
+        }
+        return headers;
+    }
+
+    private Future<ProviderResponse> stream(String url, Buffer body, String model) {
+        GeminiStream assembler = new GeminiStream(mapper, classifier);
+        Map<String, String> headers = headers("text/event-stream");
+        headers.put("user-agent", ProviderHttp.userAgent());
+        long timeout = provider.timeout().toMillis();
+        StreamCall call = new StreamCall(url, headers, body,
+                Long.parseLong(provider.option("stream_idle_timeout_ms", Long.toString(timeout))), timeout);
+        return streams.post(call, assembler, classifier::classify).compose(streamed -> streamedAnswer(streamed, assembler, model));
+    }
+
+    private Future<ProviderResponse> streamedAnswer(Streamed streamed, GeminiStream assembler, String model) {
+        JsonNode json = assembler.assembled();
+        return chatAnswer(streamed.status(), json, json.toString(), streamed.headers().apply(GeminiErrorClassifier.REQUEST_ID),
+                model, streamed.latencyMs(), streamed.timeToFirstTokenMs());
     }
 
     private Future<ProviderResponse> answer(HttpResponse<Buffer> response, boolean embeddings, String model, long started) {
@@ -117,6 +153,11 @@ public final class GeminiAdapter implements ProviderAdapter {
             return Future.succeededFuture(new ProviderResponse(status, OpenAiShape.embeddings(mapper, model, vectors, 0),
                     Usage.NONE, requestId, latencyMs));
         }
+        return chatAnswer(status, json, text, requestId, model, latencyMs, null);
+    }
+
+    private Future<ProviderResponse> chatAnswer(int status, JsonNode json, String text, String requestId, String model,
+                                                long latencyMs, Long timeToFirstTokenMs) {
         String blocked = GeminiWire.blockReason(json);
         if (blocked != null) {
             return Future.failedFuture(GeminiErrorClassifier.blocked(status, text, blocked, requestId));
@@ -127,11 +168,12 @@ public final class GeminiAdapter implements ProviderAdapter {
         String fallbackId = "gemini-" + (requestId != null ? requestId : Long.toHexString(System.nanoTime()));
         return Future.succeededFuture(new ProviderResponse(status,
                 GeminiWire.response(mapper, json, model, fallbackId, clock.instant().getEpochSecond()),
-                GeminiWire.usage(json), requestId, latencyMs));
+                GeminiWire.usage(json), requestId, latencyMs, timeToFirstTokenMs));
     }
 
     @Override
     public void close() {
+        streams.close();
         client.close();
     }
 }

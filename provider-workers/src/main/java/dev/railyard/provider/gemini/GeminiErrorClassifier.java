@@ -38,6 +38,18 @@ final class GeminiErrorClassifier {
                 RetryAfter.parse(headers, clock.instant()));
     }
 
+    /**
+     * An error inside a 200 stream ({@code data: {"error": {...}}}): by Google's status; an unknown one
+     * is the provider's failure mid-answer, so a server error.
+     */
+    ProviderException streamError(String data) {
+        JsonNode error = error(data);
+        String message = error.path("message").asText("");
+        return new ProviderException(new JobError(type(500, error.path("status").asText(""), message),
+                "error in the stream: " + (message.isEmpty() ? "unspecified" : message), 200, ProviderFailures.truncate(data), null),
+                null);
+    }
+
     /** A 200 whose prompt Gemini refused to answer ({@code promptFeedback.blockReason}). */
     static ProviderException blocked(int status, String body, String reason, String requestId) {
         return new ProviderException(new JobError(ErrorType.CONTENT_FILTERED, "gemini blocked the prompt: " + reason, status,

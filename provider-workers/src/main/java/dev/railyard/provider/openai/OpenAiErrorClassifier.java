@@ -75,6 +75,18 @@ public final class OpenAiErrorClassifier {
         };
     }
 
+    /**
+     * An error sent inside a 200 stream ({@code data: {"error": {...}}}): the answer broke off after it
+     * started, which is the provider's failure, so an unrecognised error counts as a server error.
+     */
+    public ProviderException streamError(String data) {
+        JsonNode error = errorObject(data);
+        String message = text(error, "message");
+        ErrorType errorType = type(500, text(error, "code"), text(error, "type"));
+        return new ProviderException(new JobError(errorType, "error in the stream: " + (message == null ? "unspecified" : message),
+                200, truncate(data), null), null);
+    }
+
     /** The call never got an answer: a timeout, or a connection refused, reset or closed (retryable). */
     public ProviderException transportFailure(Throwable failure) {
         return ProviderFailures.transportFailure(failure);

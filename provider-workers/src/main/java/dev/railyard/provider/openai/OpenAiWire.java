@@ -47,6 +47,22 @@ final class OpenAiWire {
         }
     }
 
+    /**
+     * The job's body as a streaming request: {@code stream: true}, and the usage asked for in a last
+     * chunk ({@code stream_options.include_usage}), without which a streamed answer could not be billed.
+     */
+    static byte[] streamingRequestBody(ObjectMapper mapper, JsonNode body, String providerModel) {
+        ObjectNode copy = body != null && body.isObject() ? ((ObjectNode) body).deepCopy() : mapper.createObjectNode();
+        copy.put("model", providerModel);
+        copy.put("stream", true);
+        copy.putObject("stream_options").put("include_usage", true);
+        try {
+            return mapper.writeValueAsBytes(copy);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** OpenAI's usage object in the schema's terms; {@link Usage#NONE} when the body has none. */
     static Usage usage(JsonNode body) {
         JsonNode usage = body.path("usage");
