@@ -26,23 +26,23 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         BenchArgs a = BenchArgs.parse(args);
         Path dir = Files.createTempDirectory("railyard-bench-");
-        System.out.printf("railyard bench: %d jobs, simulator latency %d ms, paced rate %d jobs/s for %d s, acceptance batch %d lines%n",
-                a.jobs(), a.latencyMs(), a.rate(), a.paceSeconds(), a.acceptLines());
+        System.out.printf("railyard bench: %d jobs of %s, simulator latency %d ms, paced rate %d jobs/s for %d s, acceptance batch %d lines%n",
+                a.jobs(), a.model(), a.latencyMs(), a.rate(), a.paceSeconds(), a.acceptLines());
         SimulatorSettings sim = SimulatorSettings.defaults().withLatencyMs(a.latencyMs());
         try (Platform platform = Platform.start(PlatformSettings.embedded(dir).withSimulator(sim).withConfigFile(a.config()))) {
             RailyardClient client = new RailyardClient(platform.apiBaseUrl());
             // Warm-up: JIT, connections, consumer group joins.
-            runBatch(platform, client, jsonl("warm", 2000));
+            runBatch(platform, client, jsonl("warm", 2000, a.model()));
 
             if (a.jobs() > 0) {
                 long t0 = System.nanoTime();
-                String batchId = runBatch(platform, client, jsonl("tput", a.jobs()));
+                String batchId = runBatch(platform, client, jsonl("tput", a.jobs(), a.model()));
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 System.out.printf("throughput: %d jobs in %.2f s = %.0f jobs/s end to end (submit -> result durable in PostgreSQL)%n",
                         a.jobs(), seconds, a.jobs() / seconds);
                 printOverhead("  per-job (all submitted at once, includes queueing)", platform, List.of(batchId), a.latencyMs());
                 printStages(platform, List.of(batchId));
-                printRouterStage(platform, batchId);
+                printRouterStage(platform, batchId, a.model());
             }
             if (a.rate() > 0) {
                 List<String> batches = new ArrayList<>();
@@ -53,7 +53,7 @@ public final class Bench {
                     while (System.nanoTime() < due) {
                         Thread.sleep(1);
                     }
-                    batches.add(client.submitBatch(jsonl("paced" + tick, perTick)).path("id").asText());
+                    batches.add(client.submitBatch(jsonl("paced" + tick, perTick, a.model())).path("id").asText());
                 }
                 for (String b : batches) {
                     awaitTerminal(platform, b, perTick);
@@ -62,7 +62,7 @@ public final class Bench {
                 printStages(platform, batches);
             }
             if (a.acceptLines() > 0) {
-                byte[] big = jsonl("accept", a.acceptLines());
+                byte[] big = jsonl("accept", a.acceptLines(), a.model());
                 long t0 = System.nanoTime();
                 String id = client.submitBatch(big).path("id").asText();
                 double ms = (System.nanoTime() - t0) / 1e6;
@@ -138,7 +138,7 @@ public final class Bench {
     }
 
     /** accepted -> dispatched: the time from the job row to the router's dispatch record (its Kafka timestamp). */
-    private static void printRouterStage(Platform platform, String batchId) throws SQLException {
+    private static void printRouterStage(Platform platform, String batchId, String model) throws SQLException {
         java.util.Map<String, Long> created = new java.util.HashMap<>();
         try (Connection c = platform.dataSource().getConnection();
              PreparedStatement st = c.prepareStatement("select id, (extract(epoch from created_at) * 1000)::bigint from jobs where batch_id = ?")) {
@@ -150,7 +150,7 @@ public final class Bench {
             }
         }
         List<Long> delays = new ArrayList<>();
-        String topic = dev.railyard.schema.Topics.dispatch("openai");
+        String topic = dev.railyard.schema.Topics.dispatch(platform.config().deploymentsOf(model).get(0).provider());
         try (var consumer = platform.kafkaClients().consumer("bench-" + System.nanoTime(), 5000)) {
             var partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
@@ -182,11 +182,12 @@ public final class Bench {
         return -1;
     }
 
-    static byte[] jsonl(String prefix, int n) {
+    static byte[] jsonl(String prefix, int n, String model) {
         StringBuilder sb = new StringBuilder(n * 200);
         for (int i = 0; i < n; i++) {
             sb.append("{\"custom_id\":\"").append(prefix).append('-').append(i)
-                    .append("\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"gpt-4o-mini\",\"max_tokens\":64,")
+                    .append("\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"").append(model)
+                    .append("\",\"max_tokens\":64,")
                     .append("\"messages\":[{\"role\":\"user\",\"content\":\"Benchmark job ").append(i)
                     .append(": summarise the benefits of asynchronous batch processing.\"}]}}\n");
         }

@@ -284,7 +284,7 @@ class SimulatorIT {
         String body = chatBody("gpt-4o-mini", "[sim:fail_first=2] unique " + System.nanoTime());
 
         assertThat(post(simulator, "/chat/completions", body).statusCode()).isEqualTo(500);
-        assertThat(post(simulator, "/chat/completions", chatBody("gpt-4o-mini", "[sim:fail_first=2] another " + System.nanoTime()))
+        assertThat(post(simulator, "/chat/completions", chatBody("gpt-4o-mini", "[sim:fail_first=2] another " + java.util.UUID.randomUUID()))
                 .statusCode()).isEqualTo(500);
         assertThat(post(simulator, "/chat/completions", body).statusCode()).isEqualTo(500);
         assertThat(post(simulator, "/chat/completions", body).statusCode()).isEqualTo(200);
