@@ -14,11 +14,14 @@ import dev.railyard.kafka.KafkaClients;
 import dev.railyard.kafka.TopicSetup;
 import dev.railyard.provider.ProviderWorkers;
 import dev.railyard.router.RouterService;
+import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.db.Migrations;
+import dev.railyard.schema.event.DeploymentHealthSnapshot;
 import dev.railyard.simulator.Simulator;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +40,7 @@ public final class Platform implements AutoCloseable {
     private final KafkaClients clients;
     private final ApiIngest api;
     private final int apiPort;
-    private Workers workers;
+    private final AtomicReference<Workers> workers;
 
     /** The Kafka-consuming services; they can be crashed and restarted together (tests of redelivery). */
     private record Workers(BudgetService budget, ProviderWorkers providers, RouterService router) {
@@ -65,7 +68,7 @@ public final class Platform implements AutoCloseable {
     }
 
     private Platform(Infrastructure infrastructure, HikariDataSource dataSource, Vertx vertx, Simulator simulator,
-                     RailyardConfig config, KafkaClients clients, ApiIngest api, int apiPort, Workers workers) {
+                     RailyardConfig config, KafkaClients clients, ApiIngest api, int apiPort, AtomicReference<Workers> workers) {
         this.infrastructure = infrastructure;
         this.dataSource = dataSource;
         this.vertx = vertx;
@@ -99,10 +102,13 @@ public final class Platform implements AutoCloseable {
             new TopicSetup(clients, settings.partitions(), (short) 1).ensure(config.providers().keySet());
             Workers workers = Workers.start(config, clients, ds, vertx);
             SpendRoutes spend = new SpendRoutes(new SpendReport(ds), vertx);
+            AtomicReference<Workers> current = new AtomicReference<>(workers);
+            DeploymentRoutes deployments = new DeploymentRoutes(config, () -> current.get().router().health(),
+                    new EventCodec().mapper());
             ApiIngest api = new ApiIngest(new ApiSettings(settings.apiHost(), settings.apiPort(), ApiSettings.defaults().maxBodyBytes()),
-                    config, clients, ds, vertx, List.of(spend::install));
+                    config, clients, ds, vertx, List.of(spend::install, deployments::install));
             int port = api.start().toCompletionStage().toCompletableFuture().join();
-            return new Platform(infra, ds, vertx, simulator, config, clients, api, port, workers);
+            return new Platform(infra, ds, vertx, simulator, config, clients, api, port, current);
         } catch (RuntimeException e) {
             if (vertx != null) {
                 vertx.close();
@@ -143,20 +149,25 @@ public final class Platform implements AutoCloseable {
         return simulator;
     }
 
+    /** Live deployment health as this process's router sees it (merged over every instance). */
+    public synchronized Map<String, DeploymentHealthSnapshot> health() {
+        return workers.get().router().health();
+    }
+
     /** Kills the workers without a clean shutdown: nothing more is committed. */
     public synchronized void crashWorkers() {
-        workers.halt();
+        workers.get().halt();
     }
 
     /** Starts fresh workers on the same Kafka and PostgreSQL (after {@link #crashWorkers()}). */
     public synchronized void restartWorkers() {
-        workers = Workers.start(config, clients, dataSource, vertx);
+        workers.set(Workers.start(config, clients, dataSource, vertx));
     }
 
     @Override
     public synchronized void close() {
         api.close();
-        workers.close();
+        workers.get().close();
         if (simulator != null) {
             simulator.close();
         }

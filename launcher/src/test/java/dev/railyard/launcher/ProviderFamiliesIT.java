@@ -55,6 +55,11 @@ class ProviderFamiliesIT {
                 bodies.put(l.path("custom_id").asText(), l.path("response").path("body"));
                 jobIds.put(l.path("custom_id").asText(), l.path("response").path("request_id").asText());
             });
+            // Every deployment is listed with its circuit state.
+            JsonNode deployments = client.get("/v1/deployments");
+            assertThat(StreamSupport.stream(deployments.path("data").spliterator(), false).map(d -> d.path("id").asText()))
+                    .contains("anthropic-claude-haiku-4-5", "gemini-2.5-flash", "bedrock-nova-lite", "openai-gpt-4o-mini");
+            assertThat(deployments.path("data")).allSatisfy(d -> assertThat(d.path("circuit").asText()).isEqualTo("closed"));
             // Why each job ran where it did is recorded on the job.
             JsonNode job = client.get("/v1/jobs/" + jobIds.get("chat-claude-haiku-4-5"));
             assertThat(job.path("routing").path("deployment_id").asText()).isEqualTo("anthropic-claude-haiku-4-5");
