@@ -51,6 +51,7 @@ final class DispatchHandler implements RecordHandler {
     private final EventCodec codec;
     private final Vertx vertx;
     private final Clock clock;
+    private final Fallbacks fallbacks;
 
     /** @param adapters the adapter of each provider, by provider name */
     DispatchHandler(RailyardConfig config, Map<String, ? extends ProviderAdapter> adapters, AttemptLoop attempts,
@@ -63,6 +64,7 @@ final class DispatchHandler implements RecordHandler {
         this.codec = codec;
         this.vertx = vertx;
         this.clock = clock;
+        this.fallbacks = new Fallbacks(config);
     }
 
     @Override
@@ -81,8 +83,8 @@ final class DispatchHandler implements RecordHandler {
         ProviderAdapter adapter = deployment.map(d -> adapters.get(d.provider())).orElse(null);
         if (adapter == null) {
             JobError error = JobError.of(ErrorType.NOT_FOUND, "deployment '" + deploymentId + "' is not served by this worker's configuration");
-            return publish(record, JobResults.failedWithoutCalling(dispatched.job(), deploymentId, error, clock.instant())
-                    .withRouting(dispatched.decision()));
+            return publish(record, Fallbacks.withPrevious(JobResults.failedWithoutCalling(dispatched.job(), deploymentId,
+                    error, clock.instant()).withRouting(dispatched.decision()), dispatched.previousAttemptsOrEmpty()));
         }
         Instant deadline = dispatched.job().deadline();
         Instant now = clock.instant();
@@ -108,9 +110,14 @@ final class DispatchHandler implements RecordHandler {
                         done.completeExceptionally(outcome.cause());
                         return;
                     }
-                    JobResult result = JobResults.of(dispatched.job(), deploymentId, outcome.result(), clock.instant())
+                    JobResult hop = JobResults.of(dispatched.job(), deploymentId, outcome.result(), clock.instant())
                             .withRouting(dispatched.decision()); // why it ran here, shown on GET /v1/jobs/{id}
-                    publish(record, result).whenComplete((ok, error) -> {
+                    Optional<JobDispatched> fallback = hop.outcome() == Outcome.FAILED
+                            ? fallbacks.next(dispatched, hop, clock.instant()) : Optional.empty();
+                    CompletableFuture<Void> published = fallback.isPresent()
+                            ? reroute(fallback.get())
+                            : publish(record, Fallbacks.withPrevious(hop, dispatched.previousAttemptsOrEmpty()));
+                    published.whenComplete((ok, error) -> {
                         if (error != null) {
                             done.completeExceptionally(error);
                         } else {
@@ -119,6 +126,16 @@ final class DispatchHandler implements RecordHandler {
                     });
                 }));
         return done;
+    }
+
+    /** The job's next hop, on its fallback deployment's dispatch topic; complete when Kafka acknowledged it. */
+    private CompletableFuture<Void> reroute(JobDispatched next) {
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(Topics.dispatch(next.decision().provider()), null,
+                next.jobId().getBytes(StandardCharsets.UTF_8), codec.encode(next));
+        if (next.job().tenant() != null) {
+            out.headers().add(Headers.TENANT, next.job().tenant().getBytes(StandardCharsets.UTF_8));
+        }
+        return Sends.send(producer, out).thenApply(m -> null);
     }
 
     /** The result, and for a failed job also its dead letter; complete when Kafka acknowledged both. */

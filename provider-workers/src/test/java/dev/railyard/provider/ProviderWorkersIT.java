@@ -192,6 +192,58 @@ class ProviderWorkersIT {
     }
 
     @Test
+    void a_deployment_that_keeps_failing_hands_the_job_to_the_next_fallback_with_every_attempt_kept() throws Exception {
+        String dead = "pw-dead-" + UUID.randomUUID().toString().substring(0, 8);
+        String live = "pw-live-" + UUID.randomUUID().toString().substring(0, 8);
+        String yaml = """
+                providers:
+                  %1$s:
+                    type: openai-compatible
+                    base_url: http://127.0.0.1:1/v1
+                    api_key: sk-test
+                    timeout_ms: 2000
+                  %2$s:
+                    type: openai-compatible
+                    base_url: %3$s
+                    api_key: sk-test
+                    timeout_ms: 5000
+                models:
+                  gpt-4o-mini: { kind: chat, input_per_million: 0.15, output_per_million: 0.60 }
+                deployments:
+                  - { id: %1$s-mini, provider: %1$s, model: gpt-4o-mini }
+                  - { id: %2$s-mini, provider: %2$s, model: gpt-4o-mini }
+                retry: { max_attempts: 3, base_delay_ms: 5, max_delay_ms: 20 }
+                """.formatted(dead, live, simulator.baseUrl());
+        RailyardConfig config = new ConfigLoader(Map.of()).parse(yaml, "fallback test");
+        new TopicSetup(clients, 2, (short) 1).ensure(List.of(dead, live));
+        String jobId = "fallback-" + UUID.randomUUID();
+        JobSubmitted job = Jobs.chat(jobId, "gpt-4o-mini", "Hello");
+        JobDispatched first = new JobDispatched(1, UUID.randomUUID().toString(), jobId, java.time.Instant.now(), job,
+                new dev.railyard.schema.event.RoutingDecision(dead + "-mini", dead, "gpt-4o-mini", 8,
+                        new BigDecimal("0.0001"), List.of(live + "-mini"), 1, "cheapest"));
+        try (TopicTail results = new TopicTail(clients, Topics.JOBS_RESULTS);
+             ProviderWorkers workers = new ProviderWorkers(config, clients, vertx)) {
+            workers.start();
+            producer.send(new ProducerRecord<>(Topics.dispatch(dead), jobId.getBytes(StandardCharsets.UTF_8),
+                    CODEC.encode(first))).get(10, TimeUnit.SECONDS);
+
+            List<ConsumerRecord<byte[], byte[]>> got = results.await(keyIn(Set.of(jobId)), 1, WAIT);
+            JobResult r = result(got.get(0));
+
+            assertThat(got).hasSize(1);
+            assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(r.deploymentId()).isEqualTo(live + "-mini");
+            assertThat(r.routing().hop()).isEqualTo(2);
+            assertThat(r.routing().reason()).contains("fallback", dead + "-mini", "server_error");
+            // Three failed tries on the dead deployment, then the answer; ids say which hop each was.
+            assertThat(r.attempts()).extracting(Attempt::attemptId)
+                    .containsExactly(jobId + ":1:1", jobId + ":1:2", jobId + ":1:3", jobId + ":2:1");
+            assertThat(r.attempts()).filteredOn(Attempt::billed).singleElement()
+                    .satisfies(a -> assertThat(a.cost()).isEqualByComparingTo(r.cost()));
+        }
+    }
+
+    @Test
     void transient_failures_are_retried_and_only_the_answer_is_billed() throws Exception {
         Setup s = setup(simulator, 5_000);
         String jobId = "job-" + UUID.randomUUID();
