@@ -13,6 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +59,7 @@ public final class BatchLoop implements AutoCloseable {
                 polled.forEach(batch::add);
                 try {
                     handler.handle(batch).toCompletableFuture().get();
-                    consumer.commitSync(nextOffsets(batch));
+                    commit(batch);
                     backoffMs = 100;
                 } catch (ExecutionException e) {
                     log.warn("batch of {} records failed, retrying in {} ms: {}", batch.size(), backoffMs, e.getCause().toString());
@@ -81,6 +83,20 @@ public final class BatchLoop implements AutoCloseable {
                 log.debug("consumer close: {}", e.toString());
             }
             stopped.countDown();
+        }
+    }
+
+    /**
+     * Commits the batch. A commit refused because the group rebalanced is not fatal: the records are
+     * redelivered to whichever member owns them now, and every handler is idempotent.
+     */
+    private void commit(List<ConsumerRecord<byte[], byte[]>> batch) {
+        try {
+            consumer.commitSync(nextOffsets(batch));
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (KafkaException e) {
+            log.warn("commit of {} records refused ({}); they will be redelivered", batch.size(), e.toString());
         }
     }
 

@@ -14,6 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,7 +152,14 @@ public final class ConcurrentLoop implements AutoCloseable {
             return;
         }
         if (sync) {
-            consumer.commitSync(offsets);
+            try {
+                consumer.commitSync(offsets);
+            } catch (WakeupException | InterruptException e) {
+                throw e;
+            } catch (KafkaException e) {
+                // The group moved on (rebalance): the new owner redelivers; handlers are idempotent.
+                log.warn("commit refused ({}); unfinished records will be redelivered", e.toString());
+            }
         } else {
             consumer.commitAsync(offsets, (o, error) -> {
                 if (error != null) {
