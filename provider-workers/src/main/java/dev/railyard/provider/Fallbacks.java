@@ -2,6 +2,7 @@ package dev.railyard.provider;
 
 import dev.railyard.config.Deployment;
 import dev.railyard.config.RailyardConfig;
+import dev.railyard.config.RouteSpec;
 import dev.railyard.schema.event.Attempt;
 import dev.railyard.schema.event.ErrorType;
 import dev.railyard.schema.event.JobDispatched;
@@ -19,7 +20,8 @@ import java.util.UUID;
 /**
  * Re-routing after a hop failed: when the failure belongs to the deployment (retries exhausted on a
  * retryable error, or a refusal another deployment may not make), the job goes to the next fallback the
- * router ranked, carrying the attempts so far. Chains are bounded by the router's fallback list.
+ * router ranked, carrying the attempts so far; refused content goes to the route's
+ * {@code fallback_on_content_filter}, once. Chains are bounded by the router's fallback list.
  */
 final class Fallbacks {
     /** Failures that say nothing about the request itself, so another deployment may well succeed. */
@@ -37,11 +39,16 @@ final class Fallbacks {
     /** The next hop for a failed one, if the failure is the deployment's and a known fallback is left. */
     Optional<JobDispatched> next(JobDispatched current, JobResult failedHop, Instant now) {
         RoutingDecision decision = current.decision();
-        if (failedHop.error() == null || !REROUTABLE.contains(failedHop.error().type())
-                || decision.fallbacks() == null || decision.fallbacks().isEmpty()) {
+        if (failedHop.error() == null) {
             return Optional.empty();
         }
-        List<String> left = new ArrayList<>(decision.fallbacks());
+        List<String> left = new ArrayList<>();
+        if (failedHop.error().type() == ErrorType.CONTENT_FILTERED) {
+            // Only where the route names a fallback for refused content, and only once.
+            contentFilterFallback(decision).ifPresent(left::add);
+        } else if (REROUTABLE.contains(failedHop.error().type()) && decision.fallbacks() != null) {
+            left.addAll(decision.fallbacks());
+        }
         while (!left.isEmpty()) {
             Optional<Deployment> next = config.deployment(left.remove(0));
             if (next.isPresent() && config.providers().containsKey(next.get().provider())) {
@@ -60,6 +67,16 @@ final class Fallbacks {
             }
         }
         return Optional.empty();
+    }
+
+    private Optional<String> contentFilterFallback(RoutingDecision decision) {
+        if (decision.route() == null) {
+            return Optional.empty();
+        }
+        return config.route(decision.route())
+                .map(RouteSpec::fallbackOnContentFilter)
+                .flatMap(target -> config.deploymentsOfTarget(target).stream().map(Deployment::id).findFirst())
+                .filter(id -> !id.equals(decision.deploymentId()));
     }
 
     /** The final result of a job that took several hops: every hop's attempts, every billed cost. */

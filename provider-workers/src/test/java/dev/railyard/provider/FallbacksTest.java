@@ -26,9 +26,15 @@ class FallbacksTest {
               b: { base_url: "http://b.example/v1", api_key: k }
             models:
               m: { input_per_million: 1, output_per_million: 2 }
+              safe: { input_per_million: 1, output_per_million: 2 }
             deployments:
               - { id: a-m, provider: a, model: m }
               - { id: b-m, provider: b, model: m }
+              - { id: b-safe, provider: b, model: safe }
+            routes:
+              r:
+                targets: [m]
+                fallback_on_content_filter: safe
             """, "test");
     private static final Instant NOW = Instant.parse("2026-11-22T03:00:00Z");
 
@@ -57,6 +63,19 @@ class FallbacksTest {
             assertThat(n.decision().fallbacks()).isEmpty();
             assertThat(n.previousAttemptsOrEmpty()).extracting(Attempt::attemptId).containsExactly("j:1:1");
         });
+    }
+
+    @org.junit.jupiter.api.Test
+    void refused_content_goes_to_the_routes_content_filter_fallback_only() {
+        JobDispatched routed = new JobDispatched(1, "e", "j", NOW, Jobs.chat("j", "m", "hi"),
+                new RoutingDecision("a-m", "a", "m", 1, BigDecimal.ONE, List.of("b-m"), 1, "first", "r", null, null, null, null));
+
+        var next = new Fallbacks(CONFIG).next(routed, failed(ErrorType.CONTENT_FILTERED), NOW);
+
+        assertThat(next.map(n -> n.decision().deploymentId())).contains("b-safe");
+        assertThat(next.get().decision().fallbacks()).isEmpty();
+        // Without a route (a plain model request) refused content is final.
+        assertThat(new Fallbacks(CONFIG).next(dispatched(List.of("b-m")), failed(ErrorType.CONTENT_FILTERED), NOW)).isEmpty();
     }
 
     private static JobDispatched dispatched(List<String> fallbacks) {
