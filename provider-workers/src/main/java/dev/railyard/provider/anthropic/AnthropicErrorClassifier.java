@@ -64,15 +64,7 @@ final class AnthropicErrorClassifier {
             case "overloaded_error" -> ErrorType.OVERLOADED;
             case "timeout_error" -> ErrorType.TIMEOUT;
             case "api_error" -> ErrorType.SERVER_ERROR;
-            default -> switch (status) {
-                case 401 -> ErrorType.AUTHENTICATION;
-                case 403 -> ErrorType.PERMISSION;
-                case 404 -> ErrorType.NOT_FOUND;
-                case 408, 504 -> ErrorType.TIMEOUT;
-                case 429 -> ErrorType.RATE_LIMITED;
-                case 503, 529 -> ErrorType.OVERLOADED;
-                default -> status >= 500 ? ErrorType.SERVER_ERROR : ErrorType.INVALID_REQUEST;
-            };
+            default -> ProviderFailures.typeOfStatus(status);
         };
     }
 

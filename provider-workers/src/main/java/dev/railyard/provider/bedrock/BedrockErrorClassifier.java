@@ -64,16 +64,7 @@ final class BedrockErrorClassifier {
             case "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
                  "ExpiredTokenException", "MissingAuthenticationTokenException" -> ErrorType.AUTHENTICATION;
             case "ResourceNotFoundException" -> ErrorType.MODEL_NOT_FOUND;
-            default -> switch (status) {
-                case 400 -> ErrorType.INVALID_REQUEST;
-                case 401 -> ErrorType.AUTHENTICATION;
-                case 403 -> ErrorType.PERMISSION;
-                case 404 -> ErrorType.NOT_FOUND;
-                case 408, 504 -> ErrorType.TIMEOUT;
-                case 429 -> ErrorType.RATE_LIMITED;
-                case 503 -> ErrorType.OVERLOADED;
-                default -> status >= 500 ? ErrorType.SERVER_ERROR : ErrorType.INVALID_REQUEST;
-            };
+            default -> ProviderFailures.typeOfStatus(status);
         };
     }
 

@@ -69,15 +69,7 @@ final class GeminiErrorClassifier {
             case "UNAVAILABLE" -> ErrorType.OVERLOADED;
             case "DEADLINE_EXCEEDED" -> ErrorType.TIMEOUT;
             case "INTERNAL", "UNKNOWN" -> ErrorType.SERVER_ERROR;
-            default -> switch (status) {
-                case 401 -> ErrorType.AUTHENTICATION;
-                case 403 -> ErrorType.PERMISSION;
-                case 404 -> ErrorType.NOT_FOUND;
-                case 408, 504 -> ErrorType.TIMEOUT;
-                case 429 -> ErrorType.RATE_LIMITED;
-                case 503 -> ErrorType.OVERLOADED;
-                default -> status >= 500 ? ErrorType.SERVER_ERROR : ErrorType.INVALID_REQUEST;
-            };
+            default -> ProviderFailures.typeOfStatus(status);
         };
     }
 

@@ -57,6 +57,22 @@ public final class ProviderFailures {
     }
 
     /** At most {@link #MAX_BODY_BYTES} bytes of UTF-8, never splitting a character. */
+    /**
+     * The type an HTTP status alone says, for answers whose body names no more specific error: the one
+     * fallback table every family's classifier ends in.
+     */
+    public static ErrorType typeOfStatus(int status) {
+        return switch (status) {
+            case 401 -> ErrorType.AUTHENTICATION;
+            case 403 -> ErrorType.PERMISSION;
+            case 404 -> ErrorType.NOT_FOUND;
+            case 408, 504 -> ErrorType.TIMEOUT;
+            case 429 -> ErrorType.RATE_LIMITED;
+            case 503, 529 -> ErrorType.OVERLOADED;
+            default -> status >= 500 ? ErrorType.SERVER_ERROR : ErrorType.INVALID_REQUEST;
+        };
+    }
+
     public static String truncate(String body) {
         if (body == null) {
             return null;
