@@ -27,7 +27,7 @@ import java.util.Set;
 public final class ConfigLoader {
     public static final String DEFAULT_RESOURCE = "railyard-default.yaml";
     private static final Set<String> PROVIDER_TYPES = Set.of("openai-compatible", "azure-openai", "anthropic", "gemini", "bedrock");
-    private static final Set<String> PROVIDER_FIELDS = Set.of("type", "base_url", "api_key", "simulate_without_key", "timeout_ms", "max_in_flight");
+    private static final Set<String> PROVIDER_FIELDS = Set.of("type", "base_url", "api_key", "simulate_without_key", "timeout_ms", "max_in_flight", "limits");
     private static final Set<String> MODEL_KINDS = Set.of("chat", "embedding");
 
     private final Map<String, String> env;
@@ -113,7 +113,8 @@ public final class ConfigLoader {
             out.put(e.getKey(), new ProviderConfig(e.getKey(), type, stripSlash(baseUrl), p.path("api_key").asText(""),
                     p.path("simulate_without_key").asBoolean(true), false,
                     Duration.ofMillis(positiveLong(p, "timeout_ms", 60_000, key, problems)),
-                    (int) positiveLong(p, "max_in_flight", 1024, key, problems), options));
+                    (int) positiveLong(p, "max_in_flight", 1024, key, problems), options,
+                    limits(p.path("limits"), key + ".limits", problems)));
         }
         return out;
     }
@@ -171,7 +172,8 @@ public final class ConfigLoader {
                     number(d, "quality", Deployment.DEFAULT_QUALITY, 0, 1, key, problems),
                     positiveLong(d, "expected_latency_ms", Deployment.DEFAULT_EXPECTED_LATENCY_MS, key, problems),
                     (int) positiveLong(d, "context_window", 0, key, problems),
-                    positiveNumber(d, "weight", Deployment.DEFAULT_WEIGHT, key, problems)));
+                    positiveNumber(d, "weight", Deployment.DEFAULT_WEIGHT, key, problems),
+                    limits(d.path("limits"), key + ".limits", problems)));
         }
         return out;
     }
@@ -221,6 +223,23 @@ public final class ConfigLoader {
             return fallback;
         }
         return v.asLong();
+    }
+
+    /** {@code limits: {rpm: N, tpm: N}}; absent or either omitted: unlimited. */
+    static RateLimit limits(JsonNode n, String key, List<String> problems) {
+        if (n.isMissingNode() || n.isNull()) {
+            return RateLimit.NONE;
+        }
+        if (!n.isObject()) {
+            problems.add(key + ": must be a map with rpm and/or tpm, got '" + n.asText() + "'");
+            return RateLimit.NONE;
+        }
+        n.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("rpm") && !f.equals("tpm")) {
+                problems.add(key + "." + f + ": unknown limit, expected rpm or tpm");
+            }
+        });
+        return new RateLimit(positiveLong(n, "rpm", 0, key, problems), positiveLong(n, "tpm", 0, key, problems));
     }
 
     /** A list of strings (absent: empty). */

@@ -13,6 +13,7 @@ import java.util.List;
  * @param contextWindowOverride the deployment's own context window when smaller (or larger) than the
  *                              model's, 0 to use the model's
  * @param weight                its share of a route's split when the split names no variants
+ * @param limits                the provider's RPM/TPM quota for this deployment, shared by every worker
  */
 public record Deployment(
         String id,
@@ -23,7 +24,8 @@ public record Deployment(
         double quality,
         long expectedLatencyMs,
         int contextWindowOverride,
-        double weight) {
+        double weight,
+        RateLimit limits) {
 
     public static final double DEFAULT_QUALITY = 0.5;
     public static final long DEFAULT_EXPECTED_LATENCY_MS = 1000;
@@ -31,11 +33,19 @@ public record Deployment(
 
     public Deployment {
         tags = List.copyOf(tags);
+        limits = limits == null ? RateLimit.NONE : limits;
+    }
+
+    /** A deployment without rate limits. */
+    public Deployment(String id, String provider, String model, String providerModel, List<String> tags, double quality,
+                      long expectedLatencyMs, int contextWindowOverride, double weight) {
+        this(id, provider, model, providerModel, tags, quality, expectedLatencyMs, contextWindowOverride, weight, RateLimit.NONE);
     }
 
     /** A deployment with default routing attributes: no tags, middling quality, one second, weight 1. */
     public Deployment(String id, String provider, String model, String providerModel) {
-        this(id, provider, model, providerModel, List.of(), DEFAULT_QUALITY, DEFAULT_EXPECTED_LATENCY_MS, 0, DEFAULT_WEIGHT);
+        this(id, provider, model, providerModel, List.of(), DEFAULT_QUALITY, DEFAULT_EXPECTED_LATENCY_MS, 0, DEFAULT_WEIGHT,
+                RateLimit.NONE);
     }
 
     /** The context window this deployment accepts: its override, else its model's. */

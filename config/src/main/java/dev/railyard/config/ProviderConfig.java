@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * @param options            provider-specific settings and quirks (e.g. {@code api_version},
  *                           {@code anthropic_version}, {@code region}, {@code access_key_id},
  *                           {@code secret_access_key}); values of secret-looking keys are never logged
+ * @param limits             the RPM/TPM quota of this provider key, over all its deployments
  */
 public record ProviderConfig(
         String name,
@@ -30,7 +31,8 @@ public record ProviderConfig(
         boolean simulated,
         Duration timeout,
         int maxInFlight,
-        Map<String, String> options) {
+        Map<String, String> options,
+        RateLimit limits) {
 
     /** Credentials the built-in simulator accepts (and, for Bedrock, verifies SigV4 signatures with). */
     public static final String SIMULATOR_API_KEY = "sim-key";
@@ -39,6 +41,12 @@ public record ProviderConfig(
 
     public ProviderConfig {
         options = Map.copyOf(options);
+        limits = limits == null ? RateLimit.NONE : limits;
+    }
+
+    public ProviderConfig(String name, String type, String baseUrl, String apiKey, boolean simulateWithoutKey,
+                          boolean simulated, Duration timeout, int maxInFlight, Map<String, String> options) {
+        this(name, type, baseUrl, apiKey, simulateWithoutKey, simulated, timeout, maxInFlight, options, RateLimit.NONE);
     }
 
     public ProviderConfig(String name, String type, String baseUrl, String apiKey, boolean simulateWithoutKey,
@@ -71,7 +79,8 @@ public record ProviderConfig(
             simOptions.put("secret_access_key", SIMULATOR_AWS_SECRET_ACCESS_KEY);
             simOptions.putIfAbsent("region", "us-east-1");
         }
-        return new ProviderConfig(name, type, base, SIMULATOR_API_KEY, simulateWithoutKey, true, timeout, maxInFlight, simOptions);
+        return new ProviderConfig(name, type, base, SIMULATOR_API_KEY, simulateWithoutKey, true, timeout, maxInFlight, simOptions,
+                limits);
     }
 
     @Override
@@ -80,7 +89,7 @@ public record ProviderConfig(
         options.forEach((k, v) -> shown.put(k, secret(k) ? "***" : v));
         return "ProviderConfig[name=" + name + ", type=" + type + ", baseUrl=" + baseUrl
                 + ", apiKey=" + (apiKey != null && !apiKey.isBlank() ? "***" : "<unset>") + ", simulated=" + simulated
-                + ", options=" + shown + "]";
+                + ", options=" + shown + (limits.unlimited() ? "" : ", limits=" + limits) + "]";
     }
 
     private static boolean secret(String key) {

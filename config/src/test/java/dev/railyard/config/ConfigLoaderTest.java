@@ -82,12 +82,29 @@ class ConfigLoaderTest {
             "input_per_million: 0.15|input_per_million: -1|models.gpt-4o-mini.input_per_million: must not be negative",
             "base_url: ${BASE:-https://api.openai.com/v1/}|base_url: ftp://x|providers.openai.base_url: must be an http(s) URL",
             "api_key: ${KEY:-}|api_key: ${MISSING_KEY}|environment variable MISSING_KEY is not set",
+            "model: gpt-4o-mini }|model: gpt-4o-mini, limits: { rpm: -5 } }|deployments[0].limits.rpm: must be a positive integer",
+            "model: gpt-4o-mini }|model: gpt-4o-mini, limits: { rph: 5 } }|deployments[0].limits.rph: unknown limit",
+            "model: gpt-4o-mini }|model: gpt-4o-mini, limits: 500 }|deployments[0].limits: must be a map",
+            "api_key: ${KEY:-}|limits: { tpm: lots }|providers.openai.limits.tpm: must be a positive integer",
     })
     void invalid_settings_are_reported_with_their_key(String from, String to, String expected) {
         String broken = VALID.replace(from, to);
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).parse(broken, "test"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(expected);
+    }
+
+    @Test
+    void rate_limits_of_deployments_and_provider_keys_are_read_and_survive_the_simulator_swap() {
+        String yaml = VALID.replace("api_key: ${KEY:-}", "api_key: ${KEY:-}\n    limits: { rpm: 10000, tpm: 2000000 }")
+                .replace("model: gpt-4o-mini }", "model: gpt-4o-mini, limits: { rpm: 500 } }");
+        RailyardConfig config = new ConfigLoader(Map.of()).parse(yaml, "test");
+        assertThat(config.deployment("d1").orElseThrow().limits()).isEqualTo(new RateLimit(500, 0));
+        assertThat(config.providers().get("openai").limits()).isEqualTo(new RateLimit(10_000, 2_000_000));
+        assertThat(config.providers().get("openai").options()).doesNotContainKey("limits");
+        assertThat(config.withSimulator("http://127.0.0.1:1").providers().get("openai").limits())
+                .isEqualTo(new RateLimit(10_000, 2_000_000));
+        assertThat(new ConfigLoader(Map.of()).parse(VALID, "test").deployment("d1").orElseThrow().limits().unlimited()).isTrue();
     }
 
     @Test

@@ -47,7 +47,7 @@ public final class Platform implements AutoCloseable {
         static Workers start(RailyardConfig config, KafkaClients clients, HikariDataSource dataSource, Vertx vertx) {
             BudgetService budget = new BudgetService(config, clients, dataSource);
             budget.start();
-            ProviderWorkers providers = new ProviderWorkers(config, clients, vertx);
+            ProviderWorkers providers = new ProviderWorkers(config, clients, vertx, dataSource);
             providers.start();
             RouterService router = new RouterService(config, clients);
             router.start();

@@ -1,7 +1,12 @@
 package dev.railyard.provider;
 
 import dev.railyard.config.Deployment;
+import dev.railyard.config.ProviderConfig;
 import dev.railyard.config.RetryPolicy;
+import dev.railyard.provider.ratelimit.Permit;
+import dev.railyard.provider.ratelimit.QuotaWaitExpired;
+import dev.railyard.provider.ratelimit.Quotas;
+import dev.railyard.provider.ratelimit.TokenDemand;
 import dev.railyard.provider.retry.Backoff;
 import dev.railyard.schema.event.Attempt;
 import dev.railyard.schema.event.ErrorType;
@@ -24,8 +29,9 @@ import java.util.function.Function;
 
 /**
  * Calls a deployment until it answers, a permanent error comes back, or the retry policy's attempts
- * are spent. Waits between attempts are Vert.x timers: no thread sleeps. Every call becomes an
- * {@link Attempt}. Attempts of one job run one after another, each
+ * are spent. Waits between attempts are Vert.x timers: no thread sleeps. Every call first waits for
+ * its deployment's and provider key's quota ({@link Quotas}); a 429 with Retry-After pauses the
+ * deployment for every worker. Every call becomes an {@link Attempt}. Attempts of one job run one after another, each
  * starting from the previous one's callback, so the attempt list needs no locking.
  */
 final class AttemptLoop {
@@ -34,20 +40,31 @@ final class AttemptLoop {
     private final DoubleSupplier random;
     private final BooleanSupplier running;
     private final Clock clock;
+    private final Quotas quotas;
 
     /** @param running false once the worker halts: no further attempts start */
-    AttemptLoop(Vertx vertx, RetryPolicy policy, DoubleSupplier random, BooleanSupplier running, Clock clock) {
+    AttemptLoop(Vertx vertx, RetryPolicy policy, DoubleSupplier random, BooleanSupplier running, Clock clock, Quotas quotas) {
         this.vertx = vertx;
         this.policy = policy;
         this.random = random;
         this.running = running;
         this.clock = clock;
+        this.quotas = quotas;
     }
 
-    /** One job on one deployment; {@code hop} numbers the deployment among the job's fallbacks. */
-    Future<CallOutcome> run(ProviderAdapter adapter, Deployment deployment, JobSubmitted job, int hop,
-                            Function<Usage, BigDecimal> price) {
-        Run run = new Run(adapter, deployment, job, hop, price, Promise.promise());
+    /** Without shared quotas: only the limits of this JVM apply. */
+    AttemptLoop(Vertx vertx, RetryPolicy policy, DoubleSupplier random, BooleanSupplier running, Clock clock) {
+        this(vertx, policy, random, running, clock, Quotas.local(clock));
+    }
+
+    /**
+     * One job on one deployment; {@code hop} numbers the deployment among the job's fallbacks.
+     *
+     * @param promptTokens the router's prompt estimate (0 when unknown), charged against TPM with the output limit
+     */
+    Future<CallOutcome> run(ProviderAdapter adapter, Deployment deployment, ProviderConfig provider, JobSubmitted job,
+                            int hop, int promptTokens, Function<Usage, BigDecimal> price) {
+        Run run = new Run(adapter, deployment, provider, job, hop, TokenDemand.of(job, promptTokens), price, Promise.promise());
         run.attempt(1);
         return run.done.future();
     }
@@ -55,25 +72,46 @@ final class AttemptLoop {
     private final class Run {
         private final ProviderAdapter adapter;
         private final Deployment deployment;
+        private final ProviderConfig provider;
         private final JobSubmitted job;
         private final int hop;
+        private final long tokens;
         private final Function<Usage, BigDecimal> price;
         private final Promise<CallOutcome> done;
         private final List<Attempt> attempts = new ArrayList<>();
         private Instant firstStarted;
         private long firstStartedNanos;
 
-        Run(ProviderAdapter adapter, Deployment deployment, JobSubmitted job, int hop, Function<Usage, BigDecimal> price,
-            Promise<CallOutcome> done) {
+        Run(ProviderAdapter adapter, Deployment deployment, ProviderConfig provider, JobSubmitted job, int hop, long tokens,
+            Function<Usage, BigDecimal> price, Promise<CallOutcome> done) {
             this.adapter = adapter;
             this.deployment = deployment;
+            this.provider = provider;
             this.job = job;
             this.hop = hop;
+            this.tokens = tokens;
             this.price = price;
             this.done = done;
         }
 
         void attempt(int tryNumber) {
+            if (!running.getAsBoolean()) {
+                done.fail(new IllegalStateException("provider worker halted before attempt " + tryNumber));
+                return;
+            }
+            quotas.admit(deployment, provider, tokens, job.deadline()).onComplete(admitted -> {
+                if (admitted.succeeded()) {
+                    call(tryNumber, admitted.result());
+                } else if (admitted.cause() instanceof QuotaWaitExpired expired) {
+                    done.complete(CallOutcome.expired(attempts, JobError.of(ErrorType.TIMEOUT, expired.getMessage()),
+                            firstStarted, firstStarted == null ? 0 : elapsedMs(firstStartedNanos)));
+                } else {
+                    done.fail(admitted.cause());
+                }
+            });
+        }
+
+        private void call(int tryNumber, Permit permit) {
             if (!running.getAsBoolean()) {
                 done.fail(new IllegalStateException("provider worker halted before attempt " + tryNumber));
                 return;
@@ -90,17 +128,25 @@ final class AttemptLoop {
             } catch (RuntimeException e) {
                 call = Future.failedFuture(e);
             }
-            call.onComplete(response -> finished(tryNumber, startedAt, elapsedMs(started), response.result(), response.cause()));
+            call.onComplete(response -> finished(tryNumber, permit, startedAt, elapsedMs(started), response.result(),
+                    response.cause()));
         }
 
-        private void finished(int tryNumber, Instant startedAt, long latencyMs, ProviderResponse response, Throwable failure) {
+        private void finished(int tryNumber, Permit permit, Instant startedAt, long latencyMs, ProviderResponse response,
+                              Throwable failure) {
             if (failure == null) {
+                quotas.settle(permit, used(response.usage()));
                 attempts.add(Attempts.succeeded(job.jobId(), hop, tryNumber, deployment, startedAt, latencyMs, response, price));
                 done.complete(new CallOutcome(attempts, response, null, firstStarted, elapsedMs(firstStartedNanos)));
                 return;
             }
             ProviderException error = failure instanceof ProviderException pe ? pe
                     : new ProviderException(JobError.of(ErrorType.INTERNAL, "adapter failed: " + failure), null, failure);
+            error.answered().ifPresent(answer -> quotas.settle(permit, used(answer.usage())));
+            if (error.error().type() == ErrorType.RATE_LIMITED && error.retryAfter().isPresent()) {
+                // The provider's word holds for every worker, not just this job's next try.
+                quotas.pause(deployment, error.retryAfter().get(), "429 from " + deployment.id());
+            }
             attempts.add(error.answered()
                     .map(answer -> Attempts.answeredButFailed(job.jobId(), hop, tryNumber, deployment, startedAt, latencyMs,
                             answer, error.error(), price))
@@ -113,6 +159,10 @@ final class AttemptLoop {
             }
             done.complete(new CallOutcome(attempts, null, error.error(), firstStarted, elapsedMs(firstStartedNanos)));
         }
+    }
+
+    private static long used(Usage usage) {
+        return usage == null ? 0 : (long) usage.promptTokens() + usage.completionTokens();
     }
 
     private static long elapsedMs(long startedNanos) {

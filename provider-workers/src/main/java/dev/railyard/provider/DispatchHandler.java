@@ -10,6 +10,7 @@ import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Headers;
 import dev.railyard.schema.MalformedEventException;
 import dev.railyard.schema.Topics;
+import dev.railyard.schema.event.Attempt;
 import dev.railyard.schema.event.ErrorType;
 import dev.railyard.schema.event.JobDispatched;
 import dev.railyard.schema.event.JobError;
@@ -90,13 +91,8 @@ final class DispatchHandler implements RecordHandler {
         Instant now = clock.instant();
         if (deadline != null && !deadline.isAfter(now)) {
             // Never run late silently: a job whose completion window closed while it waited ends as expired.
-            JobResult expired = new JobResult(RailyardEvent.CURRENT_SCHEMA_VERSION, UUID.randomUUID().toString(),
-                    dispatched.job().jobId(), now, dispatched.job().tenant(), dispatched.job().batchId(),
-                    dispatched.job().customId(), dispatched.job().endpoint(), Outcome.EXPIRED, dispatched.job().model(),
-                    deploymentId, null, Usage.NONE, BigDecimal.ZERO, 0, null, List.of(),
-                    JobError.of(ErrorType.TIMEOUT, "deadline " + deadline + " passed before the job started"),
-                    dispatched.decision());
-            return publish(record, expired);
+            return publish(record, expired(dispatched, List.of(), BigDecimal.ZERO,
+                    JobError.of(ErrorType.TIMEOUT, "deadline " + deadline + " passed before the job started")));
         }
         Function<Usage, BigDecimal> price = usage -> config.model(deployment.get().model())
                 .map(m -> m.cost(usage)).orElse(BigDecimal.ZERO);
@@ -104,10 +100,23 @@ final class DispatchHandler implements RecordHandler {
         // A context per job, so its attempts, timers and callbacks run in order on one event loop. (Vert.x
         // pins contexts made from a plain thread to one loop, so one provider's jobs share its poll thread's loop.)
         vertx.getOrCreateContext().runOnContext(v -> attempts
-                .run(adapter, deployment.get(), dispatched.job(), dispatched.decision().hop(), price)
+                .run(adapter, deployment.get(), config.providers().get(deployment.get().provider()), dispatched.job(),
+                        dispatched.decision().hop(), dispatched.decision().estimatedPromptTokens(), price)
                 .onComplete(outcome -> {
                     if (outcome.failed()) {
                         done.completeExceptionally(outcome.cause());
+                        return;
+                    }
+                    if (outcome.result().expired()) {
+                        CallOutcome o = outcome.result();
+                        publish(record, expired(dispatched, o.attempts(), Attempts.billedCost(o.attempts()), o.error()))
+                                .whenComplete((ok, error) -> {
+                                    if (error != null) {
+                                        done.completeExceptionally(error);
+                                    } else {
+                                        done.complete(null);
+                                    }
+                                });
                         return;
                     }
                     JobResult hop = JobResults.of(dispatched.job(), deploymentId, outcome.result(), clock.instant())
@@ -126,6 +135,15 @@ final class DispatchHandler implements RecordHandler {
                     });
                 }));
         return done;
+    }
+
+    /** The job ends expired: its deadline passed before it could (finish) running; earlier attempts are kept. */
+    private JobResult expired(JobDispatched dispatched, List<Attempt> attempts, BigDecimal cost, JobError error) {
+        JobResult expired = new JobResult(RailyardEvent.CURRENT_SCHEMA_VERSION, UUID.randomUUID().toString(),
+                dispatched.job().jobId(), clock.instant(), dispatched.job().tenant(), dispatched.job().batchId(),
+                dispatched.job().customId(), dispatched.job().endpoint(), Outcome.EXPIRED, dispatched.job().model(),
+                dispatched.decision().deploymentId(), null, Usage.NONE, cost, 0, null, attempts, error, dispatched.decision());
+        return Fallbacks.withPrevious(expired, dispatched.previousAttemptsOrEmpty());
     }
 
     /** The job's next hop, on its fallback deployment's dispatch topic; complete when Kafka acknowledged it. */

@@ -7,6 +7,9 @@ import dev.railyard.kafka.DeadLetters;
 import dev.railyard.kafka.KafkaClients;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Topics;
+import dev.railyard.provider.ratelimit.PostgresBucketStore;
+import dev.railyard.provider.ratelimit.PostgresPauseBoard;
+import dev.railyard.provider.ratelimit.Quotas;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
@@ -24,19 +28,32 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  */
 public final class ProviderWorkers implements AutoCloseable {
     private static final int MAX_POLL_RECORDS = 500;
+    private static final Duration PAUSE_REFRESH = Duration.ofMillis(250);
 
     private final RailyardConfig config;
     private final KafkaClients clients;
     private final Vertx vertx;
+    private final DataSource dataSource;
     private final List<ConcurrentLoop> loops = new ArrayList<>();
     private final Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
     private volatile boolean running;
     private KafkaProducer<byte[], byte[]> producer;
+    private Quotas quotas;
 
-    public ProviderWorkers(RailyardConfig config, KafkaClients clients, Vertx vertx) {
+    /**
+     * @param dataSource where RPM/TPM buckets and provider pauses are shared with every other worker
+     *                   instance; null keeps them in this JVM (right only when it is the sole worker)
+     */
+    public ProviderWorkers(RailyardConfig config, KafkaClients clients, Vertx vertx, DataSource dataSource) {
         this.config = config;
         this.clients = clients;
         this.vertx = vertx;
+        this.dataSource = dataSource;
+    }
+
+    /** Workers whose rate limits hold for this JVM only. */
+    public ProviderWorkers(RailyardConfig config, KafkaClients clients, Vertx vertx) {
+        this(config, clients, vertx, null);
     }
 
     /** Starts consuming. Blocks briefly (producer metadata), so call it from a plain thread. */
@@ -55,8 +72,10 @@ public final class ProviderWorkers implements AutoCloseable {
         for (ProviderConfig provider : config.providers().values()) {
             adapters.put(provider.name(), families.create(provider));
         }
+        quotas = dataSource == null ? Quotas.local(Clock.systemUTC())
+                : new Quotas(new PostgresBucketStore(dataSource), new PostgresPauseBoard(dataSource, PAUSE_REFRESH), Clock.systemUTC());
         AttemptLoop attempts = new AttemptLoop(vertx, config.retry(), () -> ThreadLocalRandom.current().nextDouble(),
-                () -> running, Clock.systemUTC());
+                () -> running, Clock.systemUTC(), quotas);
         DispatchHandler handler = new DispatchHandler(config, adapters, attempts, producer, deadLetters, codec, vertx,
                 Clock.systemUTC());
         for (ProviderConfig provider : config.providers().values()) {
@@ -67,7 +86,12 @@ public final class ProviderWorkers implements AutoCloseable {
         }
     }
 
-    /** Records being worked on (calls in flight or waiting to retry), over all providers. */
+    /** Calls waiting for their deployment's or provider key's quota in this JVM. */
+    public int waitingForQuota() {
+        return quotas == null ? 0 : quotas.waiting();
+    }
+
+    /** Records being worked on (calls in flight, waiting for quota or to retry), over all providers. */
     public int inFlight() {
         return loops.stream().mapToInt(ConcurrentLoop::inFlight).sum();
     }
@@ -80,6 +104,9 @@ public final class ProviderWorkers implements AutoCloseable {
         if (producer != null) {
             producer.close();
         }
+        if (quotas != null) {
+            quotas.close();
+        }
         adapters.values().forEach(ProviderAdapter::close);
         loops.clear();
     }
@@ -90,6 +117,9 @@ public final class ProviderWorkers implements AutoCloseable {
         loops.forEach(ConcurrentLoop::halt);
         if (producer != null) {
             producer.close(Duration.ZERO);
+        }
+        if (quotas != null) {
+            quotas.close();
         }
         adapters.values().forEach(ProviderAdapter::close);
         loops.clear();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.railyard.config.Deployment;
+import dev.railyard.config.ProviderConfig;
 import dev.railyard.config.RetryPolicy;
 import dev.railyard.schema.event.Attempt;
 import dev.railyard.schema.event.ErrorType;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Test;
 
 class AttemptLoopTest {
     private static final Deployment DEPLOYMENT = new Deployment("d1", "p1", "gpt-4o-mini", "gpt-4o-mini");
+    private static final ProviderConfig PROVIDER = new ProviderConfig("p1", "openai-compatible", "http://127.0.0.1:1", "k",
+            false, false, Duration.ofSeconds(5), 8);
     private static final RetryPolicy POLICY = new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5));
     private static Vertx vertx;
 
@@ -69,7 +72,7 @@ class AttemptLoopTest {
 
     private static CallOutcome run(ScriptedProvider provider, AtomicBoolean running) throws Exception {
         AttemptLoop loop = new AttemptLoop(vertx, POLICY, () -> 0.5, running::get, Clock.systemUTC());
-        return loop.run(provider, DEPLOYMENT, Jobs.chat("job-1", "gpt-4o-mini", "hi"), 1, u -> new BigDecimal("0.01"))
+        return loop.run(provider, DEPLOYMENT, PROVIDER, Jobs.chat("job-1", "gpt-4o-mini", "hi"), 1, 0, u -> new BigDecimal("0.01"))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

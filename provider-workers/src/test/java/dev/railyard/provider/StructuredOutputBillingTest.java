@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.railyard.config.Deployment;
+import dev.railyard.config.ProviderConfig;
 import dev.railyard.config.RetryPolicy;
 import dev.railyard.provider.structured.SchemaCache;
 import dev.railyard.provider.structured.StructuredOutput;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class StructuredOutputBillingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Deployment DEPLOYMENT = new Deployment("d1", "p1", "gpt-4o-mini", "gpt-4o-mini");
+    private static final ProviderConfig PROVIDER = new ProviderConfig("p1", "openai-compatible", "http://127.0.0.1:1", "k",
+            false, false, Duration.ofSeconds(5), 8);
     private static final RetryPolicy POLICY = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2));
     private static final String SCHEMA = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}";
     private static Vertx vertx;
@@ -78,7 +81,7 @@ class StructuredOutputBillingTest {
     private static CallOutcome run(ProviderAdapter provider) throws Exception {
         ProviderAdapter checked = new StructuredOutputAdapter(provider, new StructuredOutput(new SchemaCache(4)), JSON);
         AttemptLoop loop = new AttemptLoop(vertx, POLICY, () -> 0.5, () -> true, Clock.systemUTC());
-        return loop.run(checked, DEPLOYMENT, job(), 1, u -> new BigDecimal("0.01"))
+        return loop.run(checked, DEPLOYMENT, PROVIDER, job(), 1, 0, u -> new BigDecimal("0.01"))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

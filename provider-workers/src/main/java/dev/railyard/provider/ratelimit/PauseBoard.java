@@ -1,0 +1,20 @@
+package dev.railyard.provider.ratelimit;
+
+import java.time.Instant;
+
+/**
+ * Scopes (a deployment, a provider key) a provider told us to leave alone until some time: a 429 with
+ * Retry-After, or a quota reported exhausted until its reset. {@link #pause} may block (JDBC);
+ * {@link #pausedUntil} never does.
+ */
+public interface PauseBoard extends AutoCloseable {
+    /** Holds every call in {@code scope} until {@code until}; an earlier pause never shortens a later one. */
+    void pause(String scope, Instant until, String reason);
+
+    /** Until when the scope is paused, or {@link Instant#EPOCH} when it is not. */
+    Instant pausedUntil(String scope);
+
+    @Override
+    default void close() {
+    }
+}
