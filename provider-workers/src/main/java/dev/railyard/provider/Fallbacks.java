@@ -89,6 +89,6 @@ final class Fallbacks {
         BigDecimal cost = all.stream().filter(Attempt::billed).map(Attempt::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
         return new JobResult(r.schemaVersion(), r.eventId(), r.jobId(), r.occurredAt(), r.tenant(), r.batchId(),
                 r.customId(), r.endpoint(), r.outcome(), r.model(), r.deploymentId(), r.response(), r.usage(), cost,
-                r.latencyMs(), r.timeToFirstTokenMs(), List.copyOf(all), r.error(), r.routing());
+                r.latencyMs(), r.timeToFirstTokenMs(), List.copyOf(all), r.error(), r.routing(), r.outputTokensPerSecond());
     }
 }

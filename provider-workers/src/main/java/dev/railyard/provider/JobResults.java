@@ -25,7 +25,7 @@ final class JobResults {
                 ok ? outcome.response().usage() : Usage.NONE,
                 Attempts.billedCost(outcome.attempts()), outcome.latencyMs(),
                 ok ? outcome.response().timeToFirstTokenMs() : null, outcome.attempts(),
-                ok ? null : outcome.error());
+                ok ? null : outcome.error(), null, ok ? outcome.response().outputTokensPerSecond() : null);
     }
 
     /** A job that failed before any call, e.g. routed to a deployment this worker does not know. */

@@ -12,6 +12,10 @@ import dev.railyard.provider.capability.Parameters;
 import dev.railyard.provider.http.ProviderFailures;
 import dev.railyard.provider.http.ProviderHttp;
 import dev.railyard.provider.shape.OpenAiShape;
+import dev.railyard.provider.stream.AwsEventStreamDecoder;
+import dev.railyard.provider.stream.EventStreams;
+import dev.railyard.provider.stream.StreamCall;
+import dev.railyard.provider.stream.Streamed;
 import dev.railyard.schema.event.Endpoint;
 import dev.railyard.schema.event.JobSubmitted;
 import dev.railyard.schema.event.Usage;
@@ -23,21 +27,25 @@ import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * AWS Bedrock: chat through Converse ({@code POST /model/{modelId}/converse}), embeddings through
- * InvokeModel ({@code POST /model/{modelId}/invoke}) for Titan and Cohere embed models. Every request
- * is SigV4-signed by the AWS SDK's signer with the provider's access key pair.
+ * AWS Bedrock: chat through Converse ({@code POST /model/{modelId}/converse}), or with option
+ * {@code stream: true} through ConverseStream ({@code /converse-stream}, AWS's binary event stream) to
+ * measure the time to the first token; embeddings through InvokeModel ({@code POST /model/{modelId}/invoke})
+ * for Titan and Cohere embed models. Every request is SigV4-signed by the AWS SDK's signer with the
+ * provider's access key pair.
  */
 public final class BedrockAdapter implements ProviderAdapter {
-    public static final Capabilities CAPABILITIES = new Capabilities("bedrock", true, true, true, true, false, false,
+    public static final Capabilities CAPABILITIES = new Capabilities("bedrock", true, true, true, true, false, true,
             Set.of("temperature", "top_p", "stop", "max_tokens", "max_completion_tokens", "tools", "tool_choice"),
             Set.of("dimensions"), false);
     private static final String TOKEN_COUNT = "X-Amzn-Bedrock-Input-Token-Count";
+    static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
 
     private final ProviderConfig provider;
     private final ObjectMapper mapper;
@@ -45,6 +53,8 @@ public final class BedrockAdapter implements ProviderAdapter {
     private final BedrockErrorClassifier classifier;
     private final BedrockSigner signer;
     private final WebClient client;
+    private final EventStreams streams;
+    private final boolean stream;
 
     public BedrockAdapter(Vertx vertx, ProviderConfig provider, ObjectMapper mapper, Clock clock) {
         this.provider = provider;
@@ -52,7 +62,10 @@ public final class BedrockAdapter implements ProviderAdapter {
         this.clock = clock;
         this.classifier = new BedrockErrorClassifier(mapper, clock);
         this.signer = new BedrockSigner(provider, clock);
-        this.client = ProviderHttp.client(vertx, provider);
+        var http = ProviderHttp.agent(vertx, provider);
+        this.client = ProviderHttp.web(http);
+        this.streams = new EventStreams(vertx, http);
+        this.stream = Boolean.parseBoolean(provider.option("stream", "false"));
     }
 
     @Override
@@ -65,6 +78,9 @@ public final class BedrockAdapter implements ProviderAdapter {
                 return embeddings(model, job.body(), started);
             }
             byte[] body = mapper.writeValueAsBytes(BedrockWire.converse(mapper, job.body()));
+            if (stream) {
+                return stream(model, body);
+            }
             return send(BedrockWire.path(model, "converse"), body).compose(response -> converseAnswer(response, model, started));
         } catch (ProviderException e) {
             return Future.failedFuture(e);
@@ -84,6 +100,33 @@ public final class BedrockAdapter implements ProviderAdapter {
                     BedrockWire.response(mapper, json, id, model, clock.instant().getEpochSecond()),
                     BedrockWire.usage(json), requestId(response), elapsed(started)));
         });
+    }
+
+    /** ConverseStream takes the Converse body as it is; only the path and the answer's encoding differ. */
+    private Future<ProviderResponse> stream(String model, byte[] body) {
+        String url = provider.baseUrl() + BedrockWire.path(model, "converse-stream");
+        Map<String, String> headers = new LinkedHashMap<>();
+        signer.sign(url, Map.of("Content-Type", "application/json", "Accept", EVENT_STREAM), body).forEach((name, values) -> {
+            if (!"host".equalsIgnoreCase(name)) { // the client writes Host from the URL, as it was signed
+                headers.put(name, String.join(",", values));
+            }
+        });
+        headers.put("user-agent", ProviderHttp.userAgent());
+        long timeout = provider.timeout().toMillis();
+        StreamCall call = new StreamCall(url, headers, Buffer.buffer(body),
+                Long.parseLong(provider.option("stream_idle_timeout_ms", Long.toString(timeout))), timeout);
+        BedrockStream assembler = new BedrockStream(mapper, classifier);
+        return streams.post(call, new AwsEventStreamDecoder(EventStreams.MAX_EVENT_BYTES), assembler, classifier::classify)
+                .compose(streamed -> streamedAnswer(streamed, assembler, model));
+    }
+
+    private Future<ProviderResponse> streamedAnswer(Streamed streamed, BedrockStream assembler, String model) {
+        JsonNode json = assembler.assembled();
+        String requestId = streamed.headers().apply(BedrockErrorClassifier.REQUEST_ID);
+        String id = "chatcmpl-" + (requestId != null ? requestId : Long.toHexString(System.nanoTime()));
+        return Future.succeededFuture(new ProviderResponse(streamed.status(),
+                BedrockWire.response(mapper, json, id, model, clock.instant().getEpochSecond()), BedrockWire.usage(json),
+                requestId, streamed.latencyMs(), streamed.timeToFirstTokenMs()));
     }
 
     private Future<ProviderResponse> embeddings(String model, JsonNode body, long started) throws IOException {
@@ -178,6 +221,7 @@ public final class BedrockAdapter implements ProviderAdapter {
 
     @Override
     public void close() {
+        streams.close();
         client.close();
     }
 }

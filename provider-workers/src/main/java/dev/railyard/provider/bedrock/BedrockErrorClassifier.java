@@ -39,6 +39,38 @@ final class BedrockErrorClassifier {
                 RetryAfter.parse(headers, clock.instant()));
     }
 
+    /**
+     * An exception message inside a 200 ConverseStream ({@code :message-type} {@code exception}): the
+     * {@code :exception-type} is the union member's name ({@code throttlingException}), the payload
+     * {@code {"message":...}}. Classified as the same exception answered over HTTP.
+     */
+    ProviderException streamException(String exceptionType, String payload) {
+        String message = json(payload).path("message").asText("");
+        String name = capitalized(exceptionType);
+        return streamFailure(type(500, name, message), name, message, payload);
+    }
+
+    /**
+     * An unmodeled error message inside a stream ({@code :message-type} {@code error}, with
+     * {@code :error-code} and {@code :error-message} headers): classified by the code where it names a
+     * known exception, else the provider failing mid-answer, a server error.
+     */
+    ProviderException streamError(String errorCode, String errorMessage) {
+        String name = capitalized(errorName(errorCode, ""));
+        String message = errorMessage == null ? "" : errorMessage;
+        return streamFailure(type(500, name, message), name, message, name + ": " + message);
+    }
+
+    /** {@code throttlingException} (a stream union member) → {@code ThrottlingException} (the shape). */
+    private static String capitalized(String name) {
+        return name == null || name.isEmpty() ? "" : Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
+    private static ProviderException streamFailure(ErrorType type, String name, String message, String raw) {
+        return new ProviderException(new JobError(type, "error in the stream: " + (message.isEmpty() ? name : message), 200,
+                ProviderFailures.truncate(raw), null), null);
+    }
+
     /** {@code ThrottlingException:http://...} or {@code com.amazon.coral#ThrottlingException} → {@code ThrottlingException}. */
     static String errorName(String header, String bodyType) {
         String raw = header != null && !header.isBlank() ? header : bodyType;
@@ -56,7 +88,7 @@ final class BedrockErrorClassifier {
             case "ThrottlingException", "ServiceQuotaExceededException", "TooManyRequestsException" -> ErrorType.RATE_LIMITED;
             case "ModelNotReadyException", "ServiceUnavailableException" -> ErrorType.OVERLOADED;
             case "ModelTimeoutException" -> ErrorType.TIMEOUT;
-            case "InternalServerException", "ModelErrorException" -> ErrorType.SERVER_ERROR;
+            case "InternalServerException", "ModelErrorException", "ModelStreamErrorException" -> ErrorType.SERVER_ERROR;
             case "ValidationException" -> lower.contains("too long") || lower.contains("input is too long")
                     || lower.contains("context length") || lower.contains("too many input tokens")
                     ? ErrorType.CONTEXT_LENGTH_EXCEEDED : ErrorType.INVALID_REQUEST;

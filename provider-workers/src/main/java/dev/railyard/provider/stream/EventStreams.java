@@ -21,8 +21,9 @@ import java.util.function.Function;
 
 /**
  * Streaming calls over a Vert.x {@link HttpClient}: the request goes out, the response body is read
- * chunk by chunk through an {@link SseParser} into the family's {@link StreamAssembler}, and the time
- * to the first output is taken when the assembler first reports output.
+ * chunk by chunk through a {@link StreamDecoder} (an {@link SseParser} unless the family says otherwise:
+ * Bedrock's binary event stream has its {@link AwsEventStreamDecoder}) into the family's
+ * {@link EventAssembler}, and the time to the first output is taken when the assembler first reports output.
  *
  * <p>A stream that does not end well is always closed, never left to the pool: on a provider error
  * event, a malformed event, a broken connection, an idle timeout (no byte for {@code idleTimeoutMs},
@@ -43,16 +44,24 @@ public final class EventStreams implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpClient client;
-    private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<Exchange<?>> inFlight = ConcurrentHashMap.newKeySet();
 
     public EventStreams(Vertx vertx, HttpClient client) {
         this.vertx = vertx;
         this.client = client;
     }
 
-    /** POSTs and reads the answer's events into {@code assembler}; the future fails with a {@link ProviderException}. */
+    /** POSTs and reads the answer's server-sent events into {@code assembler}; the future fails with a {@link ProviderException}. */
     public Future<Streamed> post(StreamCall call, StreamAssembler assembler, ErrorAnswers errors) {
-        Exchange exchange = new Exchange(call, assembler, errors);
+        return post(call, new SseParser(MAX_EVENT_BYTES), assembler, errors);
+    }
+
+    /**
+     * POSTs and reads the answer through {@code decoder} into {@code assembler}; the future fails with a
+     * {@link ProviderException}. The decoder is this call's alone (it holds the body's unfinished event).
+     */
+    public <E> Future<Streamed> post(StreamCall call, StreamDecoder<E> decoder, EventAssembler<E> assembler, ErrorAnswers errors) {
+        Exchange<E> exchange = new Exchange<>(call, decoder, assembler, errors);
         inFlight.add(exchange);
         exchange.start();
         return exchange.done.future().onComplete(r -> inFlight.remove(exchange));
@@ -66,18 +75,18 @@ public final class EventStreams implements AutoCloseable {
     /** Cancels every open stream (each is closed and fails); the client itself is the caller's to close. */
     @Override
     public void close() {
-        for (Exchange exchange : inFlight) {
+        for (Exchange<?> exchange : inFlight) {
             exchange.fail(new ProviderException(JobError.of(ErrorType.SERVER_ERROR, "stream cancelled: the worker is closing"), null));
         }
     }
 
-    private final class Exchange {
+    private final class Exchange<E> {
         private final StreamCall call;
-        private final StreamAssembler assembler;
+        private final StreamDecoder<E> parser;
+        private final EventAssembler<E> assembler;
         private final ErrorAnswers errors;
         private final Promise<Streamed> done = Promise.promise();
         private final AtomicBoolean finished = new AtomicBoolean();
-        private final SseParser parser = new SseParser(MAX_EVENT_BYTES);
         private final long idleNanos;
         private volatile HttpClientRequest request;
         private volatile long lastActivity;
@@ -86,8 +95,9 @@ public final class EventStreams implements AutoCloseable {
         private long started;
         private Long firstTokenMs;
 
-        Exchange(StreamCall call, StreamAssembler assembler, ErrorAnswers errors) {
+        Exchange(StreamCall call, StreamDecoder<E> parser, EventAssembler<E> assembler, ErrorAnswers errors) {
             this.call = call;
+            this.parser = parser;
             this.assembler = assembler;
             this.errors = errors;
             this.idleNanos = TimeUnit.MILLISECONDS.toNanos(call.idleTimeoutMs());
@@ -161,7 +171,7 @@ public final class EventStreams implements AutoCloseable {
                 } catch (ProviderException e) {
                     fail(e);
                 } catch (RuntimeException e) {
-                    fail(ProviderFailures.malformed(status, null, response.getHeader("x-request-id"),
+                    fail(ProviderFailures.malformed(status, null, requestId(response),
                             "unreadable stream: " + e.getMessage()));
                 }
             });
@@ -189,7 +199,7 @@ public final class EventStreams implements AutoCloseable {
             });
         }
 
-        private void event(SseEvent event) {
+        private void event(E event) {
             if (finished.get()) {
                 return;
             }
@@ -197,6 +207,12 @@ public final class EventStreams implements AutoCloseable {
             if (firstTokenMs == null && assembler.started()) {
                 firstTokenMs = elapsedMs();
             }
+        }
+
+        /** The provider's request id: OpenAI's header, or AWS's for Bedrock. */
+        private static String requestId(HttpClientResponse response) {
+            String id = response.getHeader("x-request-id");
+            return id != null ? id : response.getHeader("x-amzn-RequestId");
         }
 
         void fail(ProviderException error) {

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * their line is complete and decoded only then. Not thread-safe: one response's chunks arrive in order
  * on one thread.
  */
-public final class SseParser {
+public final class SseParser implements StreamDecoder<SseEvent> {
     private final int maxEventBytes;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
     private final StringBuilder data = new StringBuilder();
@@ -26,6 +26,7 @@ public final class SseParser {
     }
 
     /** Parses a chunk, handing every event it completes to {@code events}. */
+    @Override
     public void feed(Buffer chunk, Consumer<SseEvent> events) {
         byte[] bytes = chunk.getBytes();
         int start = 0;
@@ -53,6 +54,7 @@ public final class SseParser {
      * The body ended. An event whose blank line never came is dispatched only when its last line was
      * complete (some servers end the body without the final blank line); a cut-off line is dropped.
      */
+    @Override
     public void end(Consumer<SseEvent> events) {
         if (line.size() == 0 && hasData) {
             dispatch(events);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class BedrockErrorClassifierTest {
@@ -66,5 +67,37 @@ class BedrockErrorClassifierTest {
         assertThat(e.error().providerBody()).isEqualTo(body);
         assertThat(e.error().providerRequestId()).isEqualTo("4b1a2f7e-0000-4000-8000-000000000001");
         assertThat(e.error().message()).isNotBlank();
+    }
+
+    @ParameterizedTest(name = "{0}: {2}")
+    @CsvSource(delimiter = '|', value = {
+        "throttlingException         | {\"message\":\"Too many tokens, please wait before trying again.\"} | RATE_LIMITED",
+        "serviceUnavailableException | {\"message\":\"Bedrock is unable to process your request.\"}        | OVERLOADED",
+        "internalServerException     | {\"message\":\"The system encountered an unexpected error.\"}      | SERVER_ERROR",
+        "modelStreamErrorException   | {\"message\":\"Model error\",\"originalStatusCode\":500}            | SERVER_ERROR",
+        "validationException         | {\"message\":\"Input is too long for requested model.\"}           | CONTEXT_LENGTH_EXCEEDED",
+        "validationException         | {\"message\":\"Malformed input request.\"}                         | INVALID_REQUEST",
+        "somethingNewException       | {\"message\":\"new\"}                                              | SERVER_ERROR"})
+    void an_exception_message_mid_stream_maps_like_the_same_exception_over_http(String exceptionType, String payload,
+                                                                               ErrorType expected) {
+        ProviderException e = classifier.streamException(exceptionType, payload);
+
+        assertThat(e.error().type()).isEqualTo(expected);
+        assertThat(e.error().httpStatus()).isEqualTo(200);
+        assertThat(e.error().message()).startsWith("error in the stream: ");
+        assertThat(e.error().providerBody()).isEqualTo(payload);
+    }
+
+    @ParameterizedTest(name = "{0}: {2}")
+    @CsvSource({
+        "InternalFailure, An internal error occurred., SERVER_ERROR",
+        "ThrottlingException, Rate exceeded, RATE_LIMITED",
+        "'', '', SERVER_ERROR"})
+    void an_unmodeled_error_message_mid_stream_maps_by_its_code(String code, String message, ErrorType expected) {
+        ProviderException e = classifier.streamError(code, message);
+
+        assertThat(e.error().type()).isEqualTo(expected);
+        assertThat(e.error().providerBody()).contains(code);
+        assertThat(e.retryable()).isEqualTo(expected.retryable());
     }
 }

@@ -28,7 +28,8 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Bedrock Runtime as the simulator plays it: {@code POST /model/{modelId}/converse} and
+ * Bedrock Runtime as the simulator plays it: {@code POST /model/{modelId}/converse}, its streaming twin
+ * {@code POST /model/{modelId}/converse-stream} (AWS's binary event stream, {@link ConverseStreamFrames}) and
  * {@code POST /model/{modelId}/invoke} (Titan and Cohere embedding models), every request's SigV4 signature
  * verified against the configured AWS key pairs ({@link SigV4Verifier}). The model id may arrive
  * percent-encoded ({@code amazon.nova-lite-v1%3A0}), as the SDKs send it.
@@ -40,6 +41,7 @@ public final class BedrockApi {
 
     private final ObjectMapper mapper;
     private final BedrockErrors errors;
+    private final BedrockStreamErrors streamErrors;
     private final Tokenizer tokenizer;
     private final Pipeline pipeline;
     private final SigV4Verifier verifier;
@@ -49,6 +51,7 @@ public final class BedrockApi {
                       InstantSource clock) {
         this.mapper = mapper;
         this.errors = new BedrockErrors(mapper);
+        this.streamErrors = new BedrockStreamErrors(mapper, errors);
         this.tokenizer = tokenizer;
         this.pipeline = pipeline;
         this.verifier = new SigV4Verifier(settings.awsCredentials(), clock);
@@ -81,12 +84,13 @@ public final class BedrockApi {
                     RateLimits.Verdict.UNLIMITED);
         }
         Prepared prepared = switch (operation) {
-            case "converse" -> converse(model, json);
+            case "converse" -> converse(model, json, false);
+            case "converse-stream" -> converse(model, json, true);
             case "invoke" -> invoke(model, json);
             default -> new Prepared.Rejected(errors.validation("The simulator does not serve " + operation
-                    + " (Bedrock's binary event stream); use converse or invoke."));
+                    + "; use converse, converse-stream or invoke."));
         };
-        return pipeline.run(accessKeyId, raw, prepared, errors);
+        return pipeline.run(accessKeyId, raw, prepared, "converse-stream".equals(operation) ? streamErrors : errors);
     }
 
     public Reply unknownOperation() {
@@ -95,7 +99,7 @@ public final class BedrockApi {
 
     // ---- Converse ----
 
-    private Prepared converse(String model, JsonNode body) {
+    private Prepared converse(String model, JsonNode body, boolean stream) {
         JsonNode messages = body.path("messages");
         if (!messages.isArray()) {
             return reject("1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must "
@@ -167,40 +171,59 @@ public final class BedrockApi {
         Directives d = directives;
         String seedText = messages.toString();
         return new Prepared.Accepted(model, d, promptTokens, contextWindow(model), "messages",
-                latency -> converseAnswer(encoding, seedText, promptTokens, maxTokens, tool, d.contentFilter() || d.safety(), latency));
+                latency -> {
+                    Answer answer = converseAnswer(encoding, seedText, maxTokens, tool, d.contentFilter() || d.safety());
+                    return stream ? ConverseStreamFrames.reply(mapper, answer, promptTokens, latency)
+                            : converseReply(answer, promptTokens, latency);
+                });
     }
 
-    private Reply converseAnswer(Encoding encoding, String seedText, int promptTokens, Integer maxTokens, JsonNode tool,
-                                 boolean filtered, long latencyMs) {
+    /**
+     * What the model says, streamed or not: a text or one tool call (or nothing, when filtered).
+     *
+     * @param text     the text, or null
+     * @param toolUse  the {@code toolUse} block ({@code toolUseId}, {@code name}, {@code input}), or null
+     */
+    record Answer(String text, ObjectNode toolUse, int outputTokens, String stopReason) {
+    }
+
+    private Answer converseAnswer(Encoding encoding, String seedText, Integer maxTokens, JsonNode tool, boolean filtered) {
+        if (filtered) {
+            return new Answer(null, null, 0, "content_filtered");
+        }
+        if (tool != null) {
+            String name = tool.path("name").asText("tool");
+            JsonNode input = SchemaSample.of(tool.path("inputSchema").path("json"));
+            ObjectNode use = mapper.createObjectNode();
+            use.put("toolUseId", "tooluse_" + Ids.base62(22));
+            use.put("name", name);
+            use.set("input", input);
+            return new Answer(null, use, tokenizer.count(encoding, name + input), "tool_use");
+        }
+        Tokenizer.Completion c = tokenizer.completion(encoding, text.chunks(TextGenerator.hash(seedText)), maxTokens);
+        return new Answer(c.text(), null, c.tokens(), c.truncated() ? "max_tokens" : "end_turn");
+    }
+
+    private Reply converseReply(Answer answer, int promptTokens, long latencyMs) {
         ObjectNode root = mapper.createObjectNode();
         ObjectNode message = root.putObject("output").putObject("message");
         message.put("role", "assistant");
         ArrayNode content = message.putArray("content");
-        int output;
-        String stopReason;
-        if (filtered) {
-            output = 0;
-            stopReason = "content_filtered";
-        } else if (tool != null) {
-            String name = tool.path("name").asText("tool");
-            JsonNode input = SchemaSample.of(tool.path("inputSchema").path("json"));
-            ObjectNode use = content.addObject().putObject("toolUse");
-            use.put("toolUseId", "tooluse_" + Ids.base62(22));
-            use.put("name", name);
-            use.set("input", input);
-            output = tokenizer.count(encoding, name + input);
-            stopReason = "tool_use";
-        } else {
-            Tokenizer.Completion c = tokenizer.completion(encoding, text.chunks(TextGenerator.hash(seedText)), maxTokens);
-            content.addObject().put("text", c.text());
-            output = c.tokens();
-            stopReason = c.truncated() ? "max_tokens" : "end_turn";
+        if (answer.text() != null) {
+            content.addObject().put("text", answer.text());
         }
-        root.put("stopReason", stopReason);
-        root.putObject("usage").put("inputTokens", promptTokens).put("outputTokens", output)
-                .put("totalTokens", promptTokens + output);
+        if (answer.toolUse() != null) {
+            content.addObject().set("toolUse", answer.toolUse());
+        }
+        root.put("stopReason", answer.stopReason());
+        root.set("usage", usage(mapper, promptTokens, answer.outputTokens()));
         root.putObject("metrics").put("latencyMs", latencyMs);
         return Reply.json(200, root.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static ObjectNode usage(ObjectMapper mapper, int inputTokens, int outputTokens) {
+        return mapper.createObjectNode().put("inputTokens", inputTokens).put("outputTokens", outputTokens)
+                .put("totalTokens", inputTokens + outputTokens);
     }
 
     static int contextWindow(String model) {
