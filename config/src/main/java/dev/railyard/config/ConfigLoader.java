@@ -189,7 +189,8 @@ public final class ConfigLoader {
         if (max < base) {
             problems.add("retry.max_delay_ms: must not be below retry.base_delay_ms");
         }
-        return new RetryPolicy(attempts, Duration.ofMillis(base), Duration.ofMillis(max));
+        long park = positiveLong(node, "delay_topic_after_ms", d.delayTopicAfter().toMillis(), "retry", problems);
+        return new RetryPolicy(attempts, Duration.ofMillis(base), Duration.ofMillis(max), Duration.ofMillis(park));
     }
 
     private static BigDecimal price(JsonNode m, String field, String key, List<String> problems, BigDecimal fallback) {

@@ -1,5 +1,6 @@
 package dev.railyard.kafka;
 
+import dev.railyard.schema.Delays;
 import dev.railyard.schema.Topics;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,7 +25,7 @@ public final class TopicSetup {
     }
 
     /**
-     * The job topics plus one dispatch topic per provider, and the compacted state topics (budget state,
+     * The job topics plus one dispatch topic per provider, the delay tiers, and the compacted state topics (budget state,
      * deployment health) with one partition each.
      */
     public void ensure(Collection<String> providers) {
@@ -34,6 +35,9 @@ public final class TopicSetup {
         }
         for (String provider : providers) {
             topics.add(new NewTopic(Topics.dispatch(provider), partitions, replicationFactor));
+        }
+        for (String delay : Delays.topics()) {
+            topics.add(new NewTopic(delay, partitions, replicationFactor));
         }
         topics.add(new NewTopic(Topics.BUDGET_STATE, 1, replicationFactor)
                 .configs(Map.of("cleanup.policy", "compact")));

@@ -64,8 +64,21 @@ final class AttemptLoop {
      */
     Future<CallOutcome> run(ProviderAdapter adapter, Deployment deployment, ProviderConfig provider, JobSubmitted job,
                             int hop, int promptTokens, Function<Usage, BigDecimal> price) {
+        return run(adapter, deployment, provider, job, hop, 1, promptTokens, price);
+    }
+
+    /**
+     * As above, continuing at try {@code firstTry} (a job back from a delay topic keeps counting its tries).
+     * A retry that must wait {@link RetryPolicy#delayTopicAfter()} or longer ends the run as parked.
+     */
+    Future<CallOutcome> run(ProviderAdapter adapter, Deployment deployment, ProviderConfig provider, JobSubmitted job,
+                            int hop, int firstTry, int promptTokens, Function<Usage, BigDecimal> price) {
         Run run = new Run(adapter, deployment, provider, job, hop, TokenDemand.of(job, promptTokens), price, Promise.promise());
-        run.attempt(1);
+        if (firstTry > policy.maxAttempts()) {
+            run.done.fail(new IllegalStateException("try " + firstTry + " is past the policy's " + policy.maxAttempts()));
+        } else {
+            run.attempt(firstTry);
+        }
         return run.done.future();
     }
 
@@ -118,7 +131,7 @@ final class AttemptLoop {
             }
             Instant startedAt = clock.instant();
             long started = System.nanoTime();
-            if (tryNumber == 1) {
+            if (firstStarted == null) {
                 firstStarted = startedAt;
                 firstStartedNanos = started;
             }
@@ -154,6 +167,11 @@ final class AttemptLoop {
             if (error.retryable() && tryNumber < policy.maxAttempts()) {
                 Duration delay = Backoff.delay(tryNumber, policy.baseDelay(), policy.maxDelay(),
                         error.retryAfter().orElse(null), random);
+                if (delay.compareTo(policy.delayTopicAfter()) >= 0) {
+                    // A long wait is Kafka's to hold (a delay topic), not this worker's slot and uncommitted offset.
+                    done.complete(CallOutcome.parked(attempts, error.error(), firstStarted, elapsedMs(firstStartedNanos), delay));
+                    return;
+                }
                 vertx.setTimer(Math.max(1, delay.toMillis()), id -> attempt(tryNumber + 1));
                 return;
             }

@@ -6,6 +6,7 @@ import dev.railyard.config.RailyardConfig;
 import dev.railyard.kafka.DeadLetters;
 import dev.railyard.kafka.RecordHandler;
 import dev.railyard.kafka.Sends;
+import dev.railyard.schema.Delays;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Headers;
 import dev.railyard.schema.MalformedEventException;
@@ -23,7 +24,9 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,35 +100,35 @@ final class DispatchHandler implements RecordHandler {
         Function<Usage, BigDecimal> price = usage -> config.model(deployment.get().model())
                 .map(m -> m.cost(usage)).orElse(BigDecimal.ZERO);
         CompletableFuture<Void> done = new CompletableFuture<>();
+        int hop = dispatched.decision().hop();
+        // A job back from a delay topic keeps counting its tries on this hop.
+        int firstTry = 1 + (int) dispatched.previousAttemptsOrEmpty().stream().filter(a -> a.hop() == hop).count();
+        long waitMs = remainingDelayMs(record, now);
         // A context per job, so its attempts, timers and callbacks run in order on one event loop. (Vert.x
         // pins contexts made from a plain thread to one loop, so one provider's jobs share its poll thread's loop.)
-        vertx.getOrCreateContext().runOnContext(v -> attempts
+        vertx.getOrCreateContext().runOnContext(v -> afterDelay(waitMs, () -> attempts
                 .run(adapter, deployment.get(), config.providers().get(deployment.get().provider()), dispatched.job(),
-                        dispatched.decision().hop(), dispatched.decision().estimatedPromptTokens(), price)
+                        hop, firstTry, dispatched.decision().estimatedPromptTokens(), price)
                 .onComplete(outcome -> {
                     if (outcome.failed()) {
                         done.completeExceptionally(outcome.cause());
                         return;
                     }
-                    if (outcome.result().expired()) {
-                        CallOutcome o = outcome.result();
-                        publish(record, expired(dispatched, o.attempts(), Attempts.billedCost(o.attempts()), o.error()))
-                                .whenComplete((ok, error) -> {
-                                    if (error != null) {
-                                        done.completeExceptionally(error);
-                                    } else {
-                                        done.complete(null);
-                                    }
-                                });
-                        return;
+                    CallOutcome o = outcome.result();
+                    CompletableFuture<Void> published;
+                    if (o.expired()) {
+                        published = publish(record, expired(dispatched, o.attempts(), Attempts.billedCost(o.attempts()), o.error()));
+                    } else if (o.parked()) {
+                        published = park(record, dispatched, o);
+                    } else {
+                        JobResult result = JobResults.of(dispatched.job(), deploymentId, o, clock.instant())
+                                .withRouting(dispatched.decision()); // why it ran here, shown on GET /v1/jobs/{id}
+                        Optional<JobDispatched> fallback = result.outcome() == Outcome.FAILED
+                                ? fallbacks.next(dispatched, result, clock.instant()) : Optional.empty();
+                        published = fallback.isPresent()
+                                ? reroute(fallback.get())
+                                : publish(record, Fallbacks.withPrevious(result, dispatched.previousAttemptsOrEmpty()));
                     }
-                    JobResult hop = JobResults.of(dispatched.job(), deploymentId, outcome.result(), clock.instant())
-                            .withRouting(dispatched.decision()); // why it ran here, shown on GET /v1/jobs/{id}
-                    Optional<JobDispatched> fallback = hop.outcome() == Outcome.FAILED
-                            ? fallbacks.next(dispatched, hop, clock.instant()) : Optional.empty();
-                    CompletableFuture<Void> published = fallback.isPresent()
-                            ? reroute(fallback.get())
-                            : publish(record, Fallbacks.withPrevious(hop, dispatched.previousAttemptsOrEmpty()));
                     published.whenComplete((ok, error) -> {
                         if (error != null) {
                             done.completeExceptionally(error);
@@ -133,8 +136,51 @@ final class DispatchHandler implements RecordHandler {
                             done.complete(null);
                         }
                     });
-                }));
+                })));
         return done;
+    }
+
+    private void afterDelay(long ms, Runnable then) {
+        if (ms <= 0) {
+            then.run();
+        } else {
+            vertx.setTimer(ms, id -> then.run());
+        }
+    }
+
+    /** What is left of a delay a record came back from a delay topic with (the last seconds are ours to wait). */
+    private static long remainingDelayMs(ConsumerRecord<byte[], byte[]> record, Instant now) {
+        Header due = record.headers().lastHeader(Delays.DUE);
+        if (due == null) {
+            return 0;
+        }
+        try {
+            long ms = Long.parseLong(new String(due.value(), StandardCharsets.UTF_8)) - now.toEpochMilli();
+            return Math.min(Math.max(0, ms), Delays.TIERS.get(0).toMillis());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The job waits on a delay topic for its next try (a long Retry-After or backoff), carrying the attempts so
+     * far; complete when Kafka acknowledged it, so this record's offset can be committed.
+     */
+    private CompletableFuture<Void> park(ConsumerRecord<byte[], byte[]> record, JobDispatched dispatched, CallOutcome o) {
+        List<Attempt> carried = new ArrayList<>(dispatched.previousAttemptsOrEmpty());
+        carried.addAll(o.attempts());
+        JobDispatched parked = new JobDispatched(RailyardEvent.CURRENT_SCHEMA_VERSION, UUID.randomUUID().toString(),
+                dispatched.jobId(), clock.instant(), dispatched.job(), dispatched.decision(), List.copyOf(carried));
+        Duration tier = Delays.tierFor(o.retryIn()).orElse(Delays.TIERS.get(0));
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(Delays.topic(tier), null, record.key(), codec.encode(parked));
+        for (Header h : record.headers()) {
+            if (!h.key().equals(Delays.DUE) && !h.key().equals(Delays.TARGET)) {
+                out.headers().add(h);
+            }
+        }
+        out.headers().add(Delays.DUE, Long.toString(clock.instant().plus(o.retryIn()).toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+        out.headers().add(Delays.TARGET, Topics.dispatch(dispatched.decision().provider()).getBytes(StandardCharsets.UTF_8));
+        return Sends.send(producer, out).thenApply(m -> null);
     }
 
     /** The job ends expired: its deadline passed before it could (finish) running; earlier attempts are kept. */

@@ -7,6 +7,7 @@ import dev.railyard.kafka.DeadLetters;
 import dev.railyard.kafka.KafkaClients;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Topics;
+import dev.railyard.provider.delay.DelayLine;
 import dev.railyard.provider.ratelimit.PostgresBucketStore;
 import dev.railyard.provider.ratelimit.PostgresPauseBoard;
 import dev.railyard.provider.ratelimit.Quotas;
@@ -39,6 +40,7 @@ public final class ProviderWorkers implements AutoCloseable {
     private volatile boolean running;
     private KafkaProducer<byte[], byte[]> producer;
     private Quotas quotas;
+    private DelayLine delayLine;
 
     /**
      * @param dataSource where RPM/TPM buckets and provider pauses are shared with every other worker
@@ -78,6 +80,8 @@ public final class ProviderWorkers implements AutoCloseable {
                 () -> running, Clock.systemUTC(), quotas);
         DispatchHandler handler = new DispatchHandler(config, adapters, attempts, producer, deadLetters, codec, vertx,
                 Clock.systemUTC());
+        delayLine = new DelayLine(clients.consumer("railyard-delay-line", MAX_POLL_RECORDS), producer, deadLetters,
+                Clock.systemUTC()).start();
         for (ProviderConfig provider : config.providers().values()) {
             var consumer = clients.consumer("railyard-provider-" + provider.name(),
                     Math.min(MAX_POLL_RECORDS, provider.maxInFlight()));
@@ -100,6 +104,9 @@ public final class ProviderWorkers implements AutoCloseable {
     @Override
     public synchronized void close() {
         loops.forEach(ConcurrentLoop::close);
+        if (delayLine != null) {
+            delayLine.close();
+        }
         running = false;
         if (producer != null) {
             producer.close();
@@ -115,6 +122,9 @@ public final class ProviderWorkers implements AutoCloseable {
     public synchronized void halt() {
         running = false;
         loops.forEach(ConcurrentLoop::halt);
+        if (delayLine != null) {
+            delayLine.close();
+        }
         if (producer != null) {
             producer.close(Duration.ZERO);
         }
