@@ -8,8 +8,10 @@ import dev.railyard.api.batches.BatchStore;
 import dev.railyard.api.http.Blocking;
 import dev.railyard.api.http.ErrorHandling;
 import dev.railyard.api.http.HealthRoutes;
+import dev.railyard.api.http.HttpMetrics;
 import dev.railyard.api.http.HttpJson;
 import dev.railyard.api.http.JsonlStream;
+import dev.railyard.api.http.MetricsRoutes;
 import dev.railyard.api.http.TenantResolver;
 import dev.railyard.api.jobs.JobPublisher;
 import dev.railyard.api.jobs.JobRequestReader;
@@ -21,6 +23,7 @@ import dev.railyard.config.RailyardConfig;
 import dev.railyard.kafka.KafkaClients;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.validation.JobRequestValidator;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,7 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST edge: accepts jobs and batches (stored in PostgreSQL, then announced on
  * {@code railyard.jobs.submitted}), and serves their status and results. Owns its Kafka producer and its
- * HTTP server; the Vert.x instance, the data source and the config belong to the caller.
+ * HTTP server; the Vert.x instance, the data source, the config and the meter registry belong to the caller.
  */
 public final class ApiIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiIngest.class);
@@ -57,10 +60,22 @@ public final class ApiIngest implements AutoCloseable {
     private final BatchRoutes batchRoutes;
     private final ModelRoutes modelRoutes;
     private final HealthRoutes healthRoutes;
+    private final MetricsRoutes metricsRoutes; // null: no /metrics
+    private final HttpMetrics httpMetrics; // null: requests are not timed
     private volatile HttpServer server;
 
+    /** Without metrics: no {@code /metrics}, no request timers. */
     public ApiIngest(ApiSettings settings, RailyardConfig config, KafkaClients clients, DataSource dataSource, Vertx vertx,
                      List<Consumer<Router>> extraRoutes) {
+        this(settings, config, clients, dataSource, vertx, extraRoutes, null);
+    }
+
+    /**
+     * With {@code GET /metrics} serving every meter of {@code metrics} (the process's registry, which other
+     * services record on too) and a timer per request ({@code http.server.requests}) recorded on it.
+     */
+    public ApiIngest(ApiSettings settings, RailyardConfig config, KafkaClients clients, DataSource dataSource, Vertx vertx,
+                     List<Consumer<Router>> extraRoutes, PrometheusMeterRegistry metrics) {
         this.settings = settings;
         this.vertx = vertx;
         this.extraRoutes = List.copyOf(extraRoutes);
@@ -84,11 +99,16 @@ public final class ApiIngest implements AutoCloseable {
                 jobStore, blocking, json, new JsonlStream(blocking), tenants);
         this.modelRoutes = new ModelRoutes(config, json);
         this.healthRoutes = new HealthRoutes(dataSource, producer, blocking, json, READY_TIMEOUT);
+        this.metricsRoutes = metrics == null ? null : new MetricsRoutes(metrics, blocking);
+        this.httpMetrics = metrics == null ? null : new HttpMetrics(metrics);
     }
 
     /** Binds the HTTP server; the future holds the bound port (useful with port 0). */
     public Future<Integer> start() {
         Router router = Router.router(vertx);
+        if (httpMetrics != null) {
+            httpMetrics.install(router);
+        }
         errors.install(router);
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())
                 .setMergeFormAttributes(false).setPreallocateBodyBuffer(true);
@@ -96,6 +116,9 @@ public final class ApiIngest implements AutoCloseable {
         batchRoutes.mount(router, bodies);
         modelRoutes.mount(router);
         healthRoutes.mount(router);
+        if (metricsRoutes != null) {
+            metricsRoutes.mount(router);
+        }
         extraRoutes.forEach(mount -> mount.accept(router));
         HttpServer http = vertx.createHttpServer();
         return http.requestHandler(router).listen(settings.port(), settings.host()).map(bound -> {

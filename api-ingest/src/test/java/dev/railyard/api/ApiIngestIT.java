@@ -13,6 +13,9 @@ import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Headers;
 import dev.railyard.schema.Topics;
 import dev.railyard.schema.event.JobSubmitted;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -53,6 +56,7 @@ class ApiIngestIT {
     private static DataSource db;
     private static RailyardConfig config;
     private static String base;
+    private static final PrometheusMeterRegistry METRICS = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -64,7 +68,7 @@ class ApiIngestIT {
         db = servers.dataSource();
         vertx = Vertx.vertx();
         api = new ApiIngest(new ApiSettings("127.0.0.1", 0, ApiSettings.DEFAULT_MAX_BODY_BYTES), config, clients, db, vertx,
-                List.of(router -> router.get("/v1/spend").handler(ctx -> ctx.json(Map.of("object", "spend")))));
+                List.of(router -> router.get("/v1/spend").handler(ctx -> ctx.json(Map.of("object", "spend")))), METRICS);
         base = "http://127.0.0.1:" + await(api.start());
     }
 
@@ -412,6 +416,33 @@ class ApiIngestIT {
         HttpResponse<String> spend = get("/v1/spend");
         assertThat(spend.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(spend.body()).get("object").asText()).isEqualTo("spend");
+    }
+
+    @Test
+    void metrics_are_served_in_the_prometheus_text_format_with_request_timers_by_route_pattern() throws Exception {
+        Gauge.builder("railyard.test.level", () -> 42).tag("deployment", "d-1").register(METRICS);
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(get("/v1/jobs/job_no_such_job_here").statusCode()).isEqualTo(404);
+        assertThat(get("/v1/nothing-here").statusCode()).isEqualTo(404);
+        assertThat(post("/v1/jobs", "application/json", "{\"body\":{\"model\":\"gpt-4o-mini\"}}").statusCode()).isEqualTo(400);
+
+        HttpResponse<String> metrics = get("/metrics");
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(metrics.body()).contains("railyard_test_level{deployment=\"d-1\"} 42")
+                .contains("http_server_requests_seconds_count{method=\"GET\",route=\"/healthz\",status=\"200\"}")
+                .contains("http_server_requests_seconds_count{method=\"GET\",route=\"/v1/jobs/:id\",status=\"404\"}")
+                .contains("http_server_requests_seconds_count{method=\"GET\",route=\"unmatched\",status=\"404\"}")
+                .contains("http_server_requests_seconds_count{method=\"POST\",route=\"/v1/jobs\",status=\"400\"}")
+                .doesNotContain("job_no_such_job_here").doesNotContain("nothing-here");
+
+        try (ApiIngest without = new ApiIngest(new ApiSettings("127.0.0.1", 0, 1024), config, clients, db, vertx, List.of())) {
+            int port = await(without.start());
+            HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(none.statusCode()).as("no registry, no endpoint").isEqualTo(404);
+        }
     }
 
     @Test

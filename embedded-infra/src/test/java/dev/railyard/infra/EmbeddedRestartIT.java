@@ -3,9 +3,6 @@ package dev.railyard.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.railyard.kafka.KafkaClients;
-import dev.railyard.kafka.Sends;
-import dev.railyard.kafka.TopicSetup;
 import dev.railyard.schema.Topics;
 import dev.railyard.schema.db.Migrations;
 import java.nio.charset.StandardCharsets;
@@ -16,15 +13,20 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,10 +41,13 @@ class EmbeddedRestartIT {
             try (Connection c = ds.getConnection()) {
                 c.createStatement().executeUpdate("insert into tenants (id, name) values ('kept', 'Kept across restarts')");
             }
-            KafkaClients clients = new KafkaClients(infra.bootstrapServers());
-            new TopicSetup(clients, 1, (short) 1).ensure(List.of("restart"));
-            try (KafkaProducer<byte[], byte[]> producer = clients.producer("restart")) {
-                Sends.send(producer, new ProducerRecord<>(Topics.JOBS_SUBMITTED, 0, null, "kept".getBytes(StandardCharsets.UTF_8))).get();
+            // Plain clients, not kafka-io's: kafka-io's own tests run on this module's infrastructure.
+            Map<String, Object> bootstrap = Map.of("bootstrap.servers", infra.bootstrapServers());
+            try (Admin admin = Admin.create(bootstrap)) {
+                admin.createTopics(List.of(new NewTopic(Topics.JOBS_SUBMITTED, 1, (short) 1))).all().get();
+            }
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(bootstrap, new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(Topics.JOBS_SUBMITTED, 0, null, "kept".getBytes(StandardCharsets.UTF_8))).get();
             }
         }
 
@@ -53,7 +58,7 @@ class EmbeddedRestartIT {
                  ResultSet rs = c.createStatement().executeQuery("select name from tenants where id = 'kept'")) {
                 assertThat(rs.next()).isTrue();
             }
-            assertThat(firstValue(new KafkaClients(infra.bootstrapServers()), Topics.JOBS_SUBMITTED)).contains("kept");
+            assertThat(firstValue(infra.bootstrapServers(), Topics.JOBS_SUBMITTED)).contains("kept");
         }
     }
 
@@ -107,8 +112,9 @@ class EmbeddedRestartIT {
         }
     }
 
-    private static Optional<String> firstValue(KafkaClients clients, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = clients.consumer("restart-reader", 10)) {
+    private static Optional<String> firstValue(String bootstrapServers, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));

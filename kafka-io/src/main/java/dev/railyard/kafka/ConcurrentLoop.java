@@ -2,9 +2,13 @@ package dev.railyard.kafka;
 
 import dev.railyard.schema.event.ErrorType;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -22,14 +26,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Handles many records of a partition at once (provider calls take seconds) while committing only the
- * contiguous prefix of finished offsets. Pauses fetching while {@code maxInFlight} records are
- * unfinished, so work waits in Kafka instead of in memory. A handler that fails sends its record to
- * the dead-letter topic. After a crash, unfinished records are redelivered (at-least-once).
+ * contiguous prefix of finished offsets. Fetched records wait in a {@link FairQueue}, which hands them to
+ * the handler while fewer than {@code maxInFlight} are running: by priority class (weighted) and tenant
+ * (round-robin), not in fetch order, so a big backlog of one tenant does not starve a few jobs of another
+ * (docs/fairness.md). A partition is paused while more than {@code maxWaitingPerPartition} of its records
+ * wait, so the backlog waits in Kafka instead of in memory. A handler that fails sends its record to the
+ * dead-letter topic. Nothing is committed past a record that is still waiting or running: after a crash,
+ * unfinished records are redelivered (at-least-once).
  */
 public final class ConcurrentLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConcurrentLoop.class);
+    /** Waiting records per partition above which the partition is paused (resumed below half of it). */
+    public static final int DEFAULT_MAX_WAITING_PER_PARTITION = 200;
 
-    private record Done(TopicPartition tp, long offset) {
+    /**
+     * A finished handler call. {@code epoch} is the partition's assignment epoch when the record started (the
+     * same as when it was fetched: a released partition's waiting records are dropped): a record of an earlier
+     * assignment must not mark the same offset, fetched again since, as done.
+     *
+     * @param handled false when neither the handler nor the dead letter succeeded: the slot is free again, but
+     *                the offset stays uncommitted so the record is redelivered
+     */
+    private record Done(TopicPartition tp, long offset, long epoch, boolean handled) {
     }
 
     private final String name;
@@ -38,22 +56,45 @@ public final class ConcurrentLoop implements AutoCloseable {
     private final RecordHandler handler;
     private final DeadLetters deadLetters;
     private final int maxInFlight;
+    private final int maxWaitingPerPartition;
     private final OffsetTracker tracker = new OffsetTracker();
+    private final FairQueue queue = new FairQueue();
+    /** Partitions this loop paused because too many of their records wait. */
+    private final Set<TopicPartition> backlogged = new HashSet<>();
+    /** Bumped on every revoke or loss, so completions from an earlier assignment are told apart. */
+    private final Map<TopicPartition, Long> epochs = new HashMap<>();
     private final ConcurrentLinkedQueue<Done> completions = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean halted;
     private volatile Duration drainTimeout = Duration.ofSeconds(30);
+    // Written by the poll thread only; volatile so that inFlight() and waiting() can be read anywhere.
+    private volatile int handling;
+    private volatile int waiting;
 
     public ConcurrentLoop(String name, KafkaConsumer<byte[], byte[]> consumer, Collection<String> topics,
                           RecordHandler handler, DeadLetters deadLetters, int maxInFlight) {
+        this(name, consumer, topics, handler, deadLetters, maxInFlight, DEFAULT_MAX_WAITING_PER_PARTITION);
+    }
+
+    /**
+     * @param maxInFlight            records handed to the handler and not yet finished, at most
+     * @param maxWaitingPerPartition records of one partition fetched and waiting for a slot above which the
+     *                               partition is paused; it is resumed when fewer than half of that wait
+     */
+    public ConcurrentLoop(String name, KafkaConsumer<byte[], byte[]> consumer, Collection<String> topics,
+                          RecordHandler handler, DeadLetters deadLetters, int maxInFlight, int maxWaitingPerPartition) {
+        if (maxInFlight < 1 || maxWaitingPerPartition < 1) {
+            throw new IllegalArgumentException("maxInFlight and maxWaitingPerPartition must be positive");
+        }
         this.name = name;
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.handler = handler;
         this.deadLetters = deadLetters;
         this.maxInFlight = maxInFlight;
+        this.maxWaitingPerPartition = maxWaitingPerPartition;
         this.thread = Thread.ofPlatform().name("railyard-" + name + "-poll").daemon().unstarted(this::run);
     }
 
@@ -68,8 +109,8 @@ public final class ConcurrentLoop implements AutoCloseable {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     drainCompletions();
-                    commit(true);
-                    partitions.forEach(tracker::forget);
+                    commit(true); // the finished prefix only: it never reaches a record still waiting in the queue
+                    release(partitions);
                 }
 
                 @Override
@@ -78,22 +119,19 @@ public final class ConcurrentLoop implements AutoCloseable {
 
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                    partitions.forEach(tracker::forget);
+                    release(partitions);
                 }
             });
             while (running) {
                 drainCompletions();
+                startWaiting();
                 commit(false);
-                if (tracker.inFlight() >= maxInFlight) {
-                    consumer.pause(consumer.assignment());
-                } else if (!consumer.paused().isEmpty()) {
-                    consumer.resume(consumer.paused());
-                }
-                // Shorter polls while work is in flight, so finished offsets are committed and paused partitions
-                // resumed promptly; not too short, since every poll of the consumer costs a network-thread wakeup.
-                Duration timeout = tracker.inFlight() > 0 ? Duration.ofMillis(50) : Duration.ofMillis(200);
+                pauseBacklogged();
+                // Shorter polls while work is running or waiting, so finished offsets are committed and freed slots
+                // refilled promptly; not too short, since every poll of the consumer costs a network-thread wakeup.
+                Duration timeout = handling > 0 || waiting > 0 ? Duration.ofMillis(50) : Duration.ofMillis(200);
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
-                    dispatch(record);
+                    enqueue(record);
                 }
             }
             if (!halted) {
@@ -113,9 +151,59 @@ public final class ConcurrentLoop implements AutoCloseable {
         }
     }
 
+    /** Fetched: its offset counts as unfinished from now on, so no commit passes it while it waits. */
+    private void enqueue(ConsumerRecord<byte[], byte[]> record) {
+        tracker.started(new TopicPartition(record.topic(), record.partition()), record.offset());
+        queue.add(record);
+        waiting = queue.size();
+    }
+
+    private void startWaiting() {
+        ConsumerRecord<byte[], byte[]> record;
+        while (handling < maxInFlight && (record = queue.next()) != null) {
+            handling++;
+            waiting = queue.size();
+            dispatch(record);
+        }
+    }
+
+    /**
+     * Pauses a partition while more than {@code maxWaitingPerPartition} of its records wait, and resumes it
+     * when fewer than half do: memory stays bounded, and the other partitions (other tenants) keep flowing.
+     */
+    private void pauseBacklogged() {
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            int n = queue.waiting(tp);
+            if (n > maxWaitingPerPartition && backlogged.add(tp)) {
+                pause.add(tp);
+            } else if (n <= maxWaitingPerPartition / 2 && backlogged.remove(tp)) {
+                resume.add(tp);
+            }
+        }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+    }
+
+    /** Revoked or lost: their waiting records are dropped (the new owner gets them again), their offsets forgotten. */
+    private void release(Collection<TopicPartition> partitions) {
+        queue.drop(partitions);
+        waiting = queue.size();
+        for (TopicPartition tp : partitions) {
+            tracker.forget(tp);
+            backlogged.remove(tp);
+            epochs.merge(tp, 1L, Long::sum);
+        }
+    }
+
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        tracker.started(tp, record.offset());
+        long epoch = epochs.getOrDefault(tp, 0L);
         CompletableFuture<Void> stage;
         try {
             stage = handler.handle(record).toCompletableFuture();
@@ -126,23 +214,23 @@ public final class ConcurrentLoop implements AutoCloseable {
                         .publish(record, name, ErrorType.INTERNAL, "handler failed: " + error, null)
                         .thenApply(m -> null))
                 .whenComplete((ok, error) -> {
-                    if (error != null) {
-                        // Not even the dead letter could be written: leave the offset uncommitted so it is redelivered.
-                        if (halted) {
-                            return; // expected after a crash: the producer is gone
-                        }
+                    if (error != null && !halted) { // after a crash the producer is gone: expected
                         log.error("record {}-{}@{} neither handled nor dead-lettered: {}", record.topic(),
                                 record.partition(), record.offset(), error.toString());
-                        return;
                     }
-                    completions.add(new Done(tp, record.offset()));
+                    // With an error, not even the dead letter could be written: the slot is freed, but the offset
+                    // stays uncommitted so the record is redelivered.
+                    completions.add(new Done(tp, record.offset(), epoch, error == null));
                 });
     }
 
     private void drainCompletions() {
         Done d;
         while ((d = completions.poll()) != null) {
-            tracker.done(d.tp(), d.offset());
+            handling--;
+            if (d.handled() && d.epoch() == epochs.getOrDefault(d.tp(), 0L)) {
+                tracker.done(d.tp(), d.offset());
+            }
         }
     }
 
@@ -169,10 +257,11 @@ public final class ConcurrentLoop implements AutoCloseable {
         }
     }
 
+    /** Lets running records finish (bounded); waiting ones are not started, and stay uncommitted for the next owner. */
     private void drainInFlight() {
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         consumer.pause(consumer.assignment());
-        while (tracker.inFlight() > 0 && System.nanoTime() < deadline) {
+        while (handling > 0 && System.nanoTime() < deadline) {
             consumer.poll(Duration.ofMillis(20));
             drainCompletions();
         }
@@ -180,8 +269,14 @@ public final class ConcurrentLoop implements AutoCloseable {
         commit(true);
     }
 
+    /** Records handed to the handler and not finished yet. */
     public int inFlight() {
-        return tracker.inFlight();
+        return handling;
+    }
+
+    /** Records fetched and waiting for a free slot. */
+    public int waiting() {
+        return waiting;
     }
 
     /** Stops fetching, lets in-flight records finish (bounded), commits, closes. */

@@ -14,14 +14,32 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates Railyard's topics when missing; safe to run from every service at start. */
 public final class TopicSetup {
+    /**
+     * Dispatch topics have at least this many partitions: records are keyed by tenant and priority class,
+     * and keys that share a partition share a queue (docs/fairness.md).
+     */
+    public static final int MIN_DISPATCH_PARTITIONS = 16;
+
     private final KafkaClients clients;
     private final int partitions;
+    private final int dispatchPartitions;
     private final short replicationFactor;
 
+    /** Every topic with {@code partitions} partitions (tests; a platform wants {@link #forPlatform}). */
     public TopicSetup(KafkaClients clients, int partitions, short replicationFactor) {
+        this(clients, partitions, partitions, replicationFactor);
+    }
+
+    public TopicSetup(KafkaClients clients, int partitions, int dispatchPartitions, short replicationFactor) {
         this.clients = clients;
         this.partitions = partitions;
+        this.dispatchPartitions = dispatchPartitions;
         this.replicationFactor = replicationFactor;
+    }
+
+    /** Job topics with {@code partitions}, dispatch topics with at least {@link #MIN_DISPATCH_PARTITIONS}. */
+    public static TopicSetup forPlatform(KafkaClients clients, int partitions, short replicationFactor) {
+        return new TopicSetup(clients, partitions, Math.max(partitions, MIN_DISPATCH_PARTITIONS), replicationFactor);
     }
 
     /**
@@ -34,7 +52,7 @@ public final class TopicSetup {
             topics.add(new NewTopic(name, partitions, replicationFactor));
         }
         for (String provider : providers) {
-            topics.add(new NewTopic(Topics.dispatch(provider), partitions, replicationFactor));
+            topics.add(new NewTopic(Topics.dispatch(provider), dispatchPartitions, replicationFactor));
         }
         for (String delay : Delays.topics()) {
             topics.add(new NewTopic(delay, partitions, replicationFactor));

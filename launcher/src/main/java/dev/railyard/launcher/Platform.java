@@ -18,6 +18,8 @@ import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.db.Migrations;
 import dev.railyard.schema.event.DeploymentHealthSnapshot;
 import dev.railyard.simulator.Simulator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
@@ -41,15 +43,17 @@ public final class Platform implements AutoCloseable {
     private final ApiIngest api;
     private final int apiPort;
     private final AtomicReference<Workers> workers;
+    private final PlatformMetrics metrics;
 
     /** The Kafka-consuming services; they can be crashed and restarted together (tests of redelivery). */
     private record Workers(BudgetService budget, ProviderWorkers providers, RouterService router) {
-        static Workers start(RailyardConfig config, KafkaClients clients, HikariDataSource dataSource, Vertx vertx) {
+        static Workers start(RailyardConfig config, KafkaClients clients, HikariDataSource dataSource, Vertx vertx,
+                             MeterRegistry metrics) {
             BudgetService budget = new BudgetService(config, clients, dataSource);
             budget.start();
             ProviderWorkers providers = new ProviderWorkers(config, clients, vertx, dataSource);
             providers.start();
-            RouterService router = new RouterService(config, clients);
+            RouterService router = new RouterService(config, clients, metrics);
             router.start();
             return new Workers(budget, providers, router);
         }
@@ -68,7 +72,8 @@ public final class Platform implements AutoCloseable {
     }
 
     private Platform(Infrastructure infrastructure, HikariDataSource dataSource, Vertx vertx, Simulator simulator,
-                     RailyardConfig config, KafkaClients clients, ApiIngest api, int apiPort, AtomicReference<Workers> workers) {
+                     RailyardConfig config, KafkaClients clients, ApiIngest api, int apiPort, AtomicReference<Workers> workers,
+                     PlatformMetrics metrics) {
         this.infrastructure = infrastructure;
         this.dataSource = dataSource;
         this.vertx = vertx;
@@ -78,6 +83,7 @@ public final class Platform implements AutoCloseable {
         this.api = api;
         this.apiPort = apiPort;
         this.workers = workers;
+        this.metrics = metrics;
     }
 
     public static Platform start(PlatformSettings settings) {
@@ -85,6 +91,7 @@ public final class Platform implements AutoCloseable {
                 settings.database(), settings.dbUser(), settings.dbPassword());
         HikariDataSource ds = null;
         Vertx vertx = null;
+        PlatformMetrics metrics = new PlatformMetrics();
         try {
             ds = Database.pool(infra.jdbcUrl(), infra.dbUser(), infra.dbPassword(), 16, "platform");
             new Migrations(ds).migrate();
@@ -99,16 +106,16 @@ public final class Platform implements AutoCloseable {
                 log.info("providers without an API key are served by the simulator at {}", simulator.baseUrl());
             }
             KafkaClients clients = new KafkaClients(infra.bootstrapServers(), "railyard", Map.of());
-            new TopicSetup(clients, settings.partitions(), (short) 1).ensure(config.providers().keySet());
-            Workers workers = Workers.start(config, clients, ds, vertx);
+            TopicSetup.forPlatform(clients, settings.partitions(), (short) 1).ensure(config.providers().keySet());
+            Workers workers = Workers.start(config, clients, ds, vertx, metrics.registry());
             SpendRoutes spend = new SpendRoutes(new SpendReport(ds), vertx);
             AtomicReference<Workers> current = new AtomicReference<>(workers);
             DeploymentRoutes deployments = new DeploymentRoutes(config, () -> current.get().router().health(),
                     new EventCodec().mapper());
             ApiIngest api = new ApiIngest(new ApiSettings(settings.apiHost(), settings.apiPort(), ApiSettings.defaults().maxBodyBytes()),
-                    config, clients, ds, vertx, List.of(spend::install, deployments::install));
+                    config, clients, ds, vertx, List.of(spend::install, deployments::install), metrics.registry());
             int port = api.start().toCompletionStage().toCompletableFuture().join();
-            return new Platform(infra, ds, vertx, simulator, config, clients, api, port, current);
+            return new Platform(infra, ds, vertx, simulator, config, clients, api, port, current, metrics);
         } catch (RuntimeException e) {
             if (vertx != null) {
                 vertx.close();
@@ -117,6 +124,7 @@ public final class Platform implements AutoCloseable {
                 ds.close();
             }
             infra.close();
+            metrics.close();
             throw e;
         }
     }
@@ -149,6 +157,11 @@ public final class Platform implements AutoCloseable {
         return simulator;
     }
 
+    /** Every service's meters, as {@code GET /metrics} serves them. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return metrics.registry();
+    }
+
     /** Live deployment health as this process's router sees it (merged over every instance). */
     public synchronized Map<String, DeploymentHealthSnapshot> health() {
         return workers.get().router().health();
@@ -161,7 +174,7 @@ public final class Platform implements AutoCloseable {
 
     /** Starts fresh workers on the same Kafka and PostgreSQL (after {@link #crashWorkers()}). */
     public synchronized void restartWorkers() {
-        workers.set(Workers.start(config, clients, dataSource, vertx));
+        workers.set(Workers.start(config, clients, dataSource, vertx, metrics.registry()));
     }
 
     @Override
@@ -174,5 +187,6 @@ public final class Platform implements AutoCloseable {
         vertx.close().toCompletionStage().toCompletableFuture().join();
         dataSource.close();
         infrastructure.close();
+        metrics.close();
     }
 }

@@ -149,6 +149,10 @@ final class AttemptLoop {
                               Throwable failure) {
             if (failure == null) {
                 quotas.settle(permit, used(response.usage()));
+                if (response.quotaResetIn() != null) {
+                    // The provider says this quota is spent: hold every worker until it resets, rather than meet 429s.
+                    quotas.pause(deployment, response.quotaResetIn(), "quota used up per the provider's headers");
+                }
                 attempts.add(Attempts.succeeded(job.jobId(), hop, tryNumber, deployment, startedAt, latencyMs, response, price));
                 done.complete(new CallOutcome(attempts, response, null, firstStarted, elapsedMs(firstStartedNanos)));
                 return;

@@ -7,6 +7,7 @@ import dev.railyard.kafka.DeadLetters;
 import dev.railyard.kafka.RecordHandler;
 import dev.railyard.kafka.Sends;
 import dev.railyard.schema.Delays;
+import dev.railyard.schema.DispatchRecords;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Headers;
 import dev.railyard.schema.MalformedEventException;
@@ -195,10 +196,8 @@ final class DispatchHandler implements RecordHandler {
     /** The job's next hop, on its fallback deployment's dispatch topic; complete when Kafka acknowledged it. */
     private CompletableFuture<Void> reroute(JobDispatched next) {
         ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(Topics.dispatch(next.decision().provider()), null,
-                next.jobId().getBytes(StandardCharsets.UTF_8), codec.encode(next));
-        if (next.job().tenant() != null) {
-            out.headers().add(Headers.TENANT, next.job().tenant().getBytes(StandardCharsets.UTF_8));
-        }
+                DispatchRecords.key(next.job()), codec.encode(next));
+        DispatchRecords.headers(next.job()).forEach(out.headers()::add);
         return Sends.send(producer, out).thenApply(m -> null);
     }
 

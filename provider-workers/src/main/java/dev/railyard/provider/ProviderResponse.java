@@ -2,6 +2,8 @@ package dev.railyard.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.railyard.schema.event.Usage;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A successful provider answer.
@@ -12,9 +14,22 @@ import dev.railyard.schema.event.Usage;
  * @param latencyMs          from sending the request to reading the whole answer
  * @param timeToFirstTokenMs from sending the request to the first output token, when the answer was
  *                           streamed; null otherwise (a buffered answer arrives all at once)
+ * @param quotaResetIn       when the provider's headers say a quota is now used up: how long until it resets;
+ *                           null otherwise
  */
 public record ProviderResponse(int httpStatus, JsonNode body, Usage usage, String providerRequestId, long latencyMs,
-                               Long timeToFirstTokenMs) {
+                               Long timeToFirstTokenMs, Duration quotaResetIn) {
+
+    public ProviderResponse(int httpStatus, JsonNode body, Usage usage, String providerRequestId, long latencyMs,
+                            Long timeToFirstTokenMs) {
+        this(httpStatus, body, usage, providerRequestId, latencyMs, timeToFirstTokenMs, null);
+    }
+
+    /** This answer, noting that the provider reported a quota used up until {@code resetIn} from now. */
+    public ProviderResponse withQuotaResetIn(Optional<Duration> resetIn) {
+        return resetIn.map(r -> new ProviderResponse(httpStatus, body, usage, providerRequestId, latencyMs,
+                timeToFirstTokenMs, r)).orElse(this);
+    }
 
     /** A buffered (not streamed) answer: no time to first token. */
     public ProviderResponse(int httpStatus, JsonNode body, Usage usage, String providerRequestId, long latencyMs) {

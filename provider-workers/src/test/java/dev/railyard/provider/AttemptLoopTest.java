@@ -14,7 +14,9 @@ import dev.railyard.schema.event.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.math.BigDecimal;
+import dev.railyard.provider.ratelimit.Quotas;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -93,6 +95,26 @@ class AttemptLoopTest {
         assertThat(outcome.attempts()).extracting(Attempt::billed).containsExactly(false, false, false, true);
         assertThat(Attempts.billedCost(outcome.attempts())).isEqualByComparingTo("0.01");
         assertThat(outcome.attempts().get(0).startedAt()).isEqualTo(outcome.firstStarted());
+    }
+
+    @Test
+    void a_provider_reporting_its_quota_used_up_pauses_the_deployment_until_the_reset() throws Exception {
+        Quotas quotas = Quotas.local(Clock.systemUTC());
+        ScriptedProvider provider = new ScriptedProvider(() -> Future.succeededFuture(new ProviderResponse(200,
+                JsonNodeFactory.instance.objectNode(), new Usage(10, 5, 0), "req_ok", 3, null, Duration.ofSeconds(40))));
+        AttemptLoop loop = new AttemptLoop(vertx, POLICY, () -> 0.5, () -> true, Clock.systemUTC(), quotas);
+        Instant before = Instant.now();
+
+        CallOutcome outcome = loop.run(provider, DEPLOYMENT, PROVIDER, Jobs.chat("job-q", "gpt-4o-mini", "hi"), 1, 0,
+                u -> BigDecimal.ONE).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcome.succeeded()).isTrue();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!quotas.pausedUntil(DEPLOYMENT, PROVIDER).isAfter(before.plusSeconds(39)) && System.nanoTime() < until) {
+            Thread.sleep(5); // the pause is recorded off the event loop
+        }
+        assertThat(quotas.pausedUntil(DEPLOYMENT, PROVIDER)).isAfter(before.plusSeconds(39));
+        quotas.close();
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.railyard.kafka.DeadLetters;
 import dev.railyard.kafka.Sends;
 import dev.railyard.router.policy.Route;
 import dev.railyard.router.policy.RoutingPolicy;
+import dev.railyard.schema.DispatchRecords;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Headers;
 import dev.railyard.schema.MalformedEventException;
@@ -44,15 +45,22 @@ final class RouterHandler implements BatchHandler {
     private final Producer<byte[], byte[]> producer;
     private final DeadLetters deadLetters;
     private final Clock clock;
+    private final DecisionCounter decisions;
 
     RouterHandler(RoutingPolicy policy, SubmissionCheck check, EventCodec codec, Producer<byte[], byte[]> producer,
                   DeadLetters deadLetters, Clock clock) {
+        this(policy, check, codec, producer, deadLetters, clock, DecisionCounter.none());
+    }
+
+    RouterHandler(RoutingPolicy policy, SubmissionCheck check, EventCodec codec, Producer<byte[], byte[]> producer,
+                  DeadLetters deadLetters, Clock clock, DecisionCounter decisions) {
         this.policy = policy;
         this.check = check;
         this.codec = codec;
         this.producer = producer;
         this.deadLetters = deadLetters;
         this.clock = clock;
+        this.decisions = decisions;
     }
 
     @Override
@@ -93,13 +101,15 @@ final class RouterHandler implements BatchHandler {
     private CompletableFuture<?> dispatch(ConsumerRecord<byte[], byte[]> record, JobSubmitted job) {
         if (job.deadline() != null && !clock.instant().isBefore(job.deadline())) {
             // A job must never run late silently: it ends here, before any provider sees it.
+            decisions.expired();
             return publish(record, job, Topics.JOBS_RESULTS, terminal(record, job, Outcome.EXPIRED,
                     JobError.of(ErrorType.TIMEOUT, "deadline " + job.deadline() + " passed before the job started")));
         }
-        return switch (policy.decide(job)) {
-            case Route.Routed routed -> publish(record, job, Topics.dispatch(routed.decision().provider()),
-                    new JobDispatched(RailyardEvent.CURRENT_SCHEMA_VERSION, UUID.randomUUID().toString(), job.jobId(),
-                            clock.instant(), job, routed.decision()));
+        Route route = policy.decide(job);
+        decisions.decided(route);
+        return switch (route) {
+            case Route.Routed routed -> publishDispatch(record, job, new JobDispatched(RailyardEvent.CURRENT_SCHEMA_VERSION,
+                    UUID.randomUUID().toString(), job.jobId(), clock.instant(), job, routed.decision()));
             case Route.Unroutable unroutable -> publish(record, job, Topics.JOBS_RESULTS, failed(record, job, unroutable.error()));
         };
     }
@@ -123,6 +133,23 @@ final class RouterHandler implements BatchHandler {
         if (tenant != null) {
             out.headers().add(Headers.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
         }
+        return send(record, out);
+    }
+
+    /**
+     * Keyed by tenant (spread over a few partitions) rather than job id, with the tenant and priority headers
+     * the provider workers' fair scheduler reads (docs/fairness.md).
+     */
+    private CompletableFuture<?> publishDispatch(ConsumerRecord<byte[], byte[]> record, JobSubmitted job, JobDispatched dispatched) {
+        String tenant = tenant(record, job);
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(Topics.dispatch(dispatched.decision().provider()), null,
+                DispatchRecords.key(tenant, job.priority()), codec.encode(dispatched));
+        DispatchRecords.headers(tenant, job.priority()).forEach(out.headers()::add);
+        return send(record, out);
+    }
+
+    /** Sends with the trace context of the record being handled. */
+    private CompletableFuture<?> send(ConsumerRecord<byte[], byte[]> record, ProducerRecord<byte[], byte[]> out) {
         Header trace = record.headers().lastHeader(Headers.TRACEPARENT);
         if (trace != null) {
             out.headers().add(trace);

@@ -5,6 +5,7 @@ import dev.railyard.kafka.BatchLoop;
 import dev.railyard.kafka.DeadLetters;
 import dev.railyard.kafka.KafkaClients;
 import dev.railyard.router.health.HealthAggregator;
+import dev.railyard.router.health.HealthMetrics;
 import dev.railyard.router.health.HealthSettings;
 import dev.railyard.router.health.HealthView;
 import dev.railyard.router.policy.BudgetGate;
@@ -15,6 +16,8 @@ import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Topics;
 import dev.railyard.schema.event.DeploymentHealthSnapshot;
 import dev.railyard.schema.validation.JobRequestValidator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +32,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * expired result / dead letter). With live health it also runs a {@link HealthAggregator} (results →
  * {@code railyard.deployments.health}) and a {@link HealthView} the policy consults. Run more instances
  * to scale out. The topics must exist ({@code TopicSetup}).
+ *
+ * <p>Given a {@link MeterRegistry}, it counts its decisions ({@code railyard.router.decisions}) and, with
+ * live health, exports each configured deployment's merged health as gauges ({@link HealthMetrics}),
+ * removed again on close. Without one it records nothing.
  */
 public final class RouterService implements AutoCloseable {
     public static final String GROUP = "railyard-router";
@@ -39,6 +46,7 @@ public final class RouterService implements AutoCloseable {
     private final BatchLoop loop;
     private final HealthView view;
     private final HealthAggregator aggregator;
+    private final HealthMetrics metrics;
     private final AtomicBoolean started = new AtomicBoolean();
 
     /** Live health with the default settings, no budget limits. */
@@ -46,31 +54,44 @@ public final class RouterService implements AutoCloseable {
         this(config, clients, HealthSettings.defaults(), BudgetGate.allowAll());
     }
 
+    /** Live health with the default settings, no budget limits, metrics on {@code registry}. */
+    public RouterService(RailyardConfig config, KafkaClients clients, MeterRegistry registry) {
+        this(config, clients, HealthSettings.defaults(), BudgetGate.allowAll(), registry);
+    }
+
     /** Live health: this instance aggregates results and reads every instance's view of each deployment. */
     public RouterService(RailyardConfig config, KafkaClients clients, HealthSettings health, BudgetGate budget) {
+        this(config, clients, health, budget, new CompositeMeterRegistry());
+    }
+
+    /** Live health, with metrics on {@code registry}. */
+    public RouterService(RailyardConfig config, KafkaClients clients, HealthSettings health, BudgetGate budget,
+                         MeterRegistry registry) {
         this(config, clients, budget, new HealthView(clients, health, Clock.systemUTC()),
-                new HealthAggregator(clients, health, Clock.systemUTC()));
+                new HealthAggregator(clients, health, Clock.systemUTC()), registry);
     }
 
     /** A fixed health seam (e.g. {@link DeploymentHealth#expected()}): no aggregation, no health topic. */
     public RouterService(RailyardConfig config, KafkaClients clients, DeploymentHealth health, BudgetGate budget) {
-        this(config, clients, health, budget, null, null);
+        this(config, clients, health, budget, null, null, new CompositeMeterRegistry());
     }
 
-    private RouterService(RailyardConfig config, KafkaClients clients, BudgetGate budget, HealthView view, HealthAggregator aggregator) {
-        this(config, clients, view, budget, view, aggregator);
+    private RouterService(RailyardConfig config, KafkaClients clients, BudgetGate budget, HealthView view, HealthAggregator aggregator,
+                          MeterRegistry registry) {
+        this(config, clients, view, budget, view, aggregator, registry);
     }
 
     private RouterService(RailyardConfig config, KafkaClients clients, DeploymentHealth health, BudgetGate budget,
-                          HealthView view, HealthAggregator aggregator) {
+                          HealthView view, HealthAggregator aggregator, MeterRegistry registry) {
         this.view = view;
         this.aggregator = aggregator;
+        this.metrics = view == null ? null : new HealthMetrics(registry, view, config.deployments());
         this.producer = clients.producer("router");
         this.consumer = clients.consumer(GROUP, MAX_POLL_RECORDS);
         RoutingPolicy policy = new RoutingPolicy(config, new TokenEstimator(), d -> config.model(d.model()).orElseThrow(), health, budget);
         RouterHandler handler = new RouterHandler(policy,
                 new SubmissionCheck(new JobRequestValidator()), new EventCodec(), producer, new DeadLetters(producer),
-                Clock.systemUTC());
+                Clock.systemUTC(), new DecisionCounter(registry));
         this.loop = new BatchLoop("router", consumer, List.of(Topics.JOBS_SUBMITTED), handler);
     }
 
@@ -95,6 +116,7 @@ public final class RouterService implements AutoCloseable {
         stopLoop(false);
         producer.close();
         if (view != null) {
+            metrics.close();
             aggregator.close();
             view.close();
         }
@@ -105,6 +127,7 @@ public final class RouterService implements AutoCloseable {
         stopLoop(true);
         producer.close(Duration.ZERO);
         if (view != null) {
+            metrics.close();
             aggregator.halt();
             view.close();
         }

@@ -96,7 +96,7 @@ class HealthIT {
     }
 
     static RoutingDecision dispatched(String id) {
-        return codec.decode(TopicProbe.await(clients, Topics.dispatch("openai"), r -> RouterServiceIT.keyed(r, id)).value(),
+        return codec.decode(TopicProbe.await(clients, Topics.dispatch("openai"), r -> RouterServiceIT.dispatchOf(r, id)).value(),
                 JobDispatched.class).decision();
     }
 

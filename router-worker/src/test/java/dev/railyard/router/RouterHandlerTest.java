@@ -10,6 +10,7 @@ import dev.railyard.router.policy.BudgetGate;
 import dev.railyard.router.policy.DeploymentHealth;
 import dev.railyard.router.policy.RoutingPolicy;
 import dev.railyard.router.policy.TokenEstimator;
+import dev.railyard.schema.DispatchRecords;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Headers;
 import dev.railyard.schema.Topics;
@@ -80,14 +81,16 @@ class RouterHandlerTest {
     }
 
     @Test
-    void dispatches_a_valid_job_to_its_provider_topic_keyed_by_job_id_with_tenant_and_trace() {
+    void dispatches_a_valid_job_to_its_provider_topic_keyed_by_tenant_with_tenant_priority_and_trace() {
         assertThat(handle(record(0, job("job-a", "gpt-4o-mini", chat("gpt-4o-mini"))))).isCompleted();
 
         assertThat(producer.history()).hasSize(1);
         ProducerRecord<byte[], byte[]> out = producer.history().get(0);
         assertThat(out.topic()).isEqualTo("railyard.dispatch.openai");
-        assertThat(new String(out.key(), StandardCharsets.UTF_8)).isEqualTo("job-a");
+        assertThat(out.key()).isEqualTo(DispatchRecords.key("acme", "job-a"));
+        assertThat(new String(out.key(), StandardCharsets.UTF_8)).startsWith("acme:");
         assertThat(header(out, Headers.TENANT)).isEqualTo("acme");
+        assertThat(header(out, Headers.PRIORITY)).isEqualTo("standard");
         assertThat(header(out, Headers.TRACEPARENT)).isEqualTo("00-abc-def-01");
         JobDispatched d = codec.decode(out.value(), JobDispatched.class);
         assertThat(d.jobId()).isEqualTo("job-a");
@@ -95,6 +98,32 @@ class RouterHandlerTest {
         assertThat(d.occurredAt()).isEqualTo(NOW);
         assertThat(d.job().batchId()).isEqualTo("batch-1");
         assertThat(d.decision().deploymentId()).isEqualTo("openai-gpt-4o-mini");
+    }
+
+    @ParameterizedTest(name = "priority {0} → header {1}")
+    @CsvSource(nullValues = "NULL", value = {"interactive, interactive", "bulk, bulk", "Bulk, bulk", "NULL, standard", "urgent, standard"})
+    void a_dispatch_carries_the_normalised_priority_header(String priority, String header) {
+        byte[] value = codec.encode(new JobSubmitted(1, "ev-p", "job-p", NOW, "acme", null, null, 0, "/v1/chat/completions",
+                "gpt-4o-mini", codec.tree(chat("gpt-4o-mini").getBytes()), priority, null, null, null));
+
+        assertThat(handle(record(0, value))).isCompleted();
+
+        assertThat(producer.history()).singleElement().satisfies(out -> {
+            assertThat(out.topic()).isEqualTo("railyard.dispatch.openai");
+            assertThat(header(out, Headers.PRIORITY)).isEqualTo(header);
+        });
+    }
+
+    @Test
+    void results_stay_keyed_by_job_id_without_a_priority_header() {
+        assertThat(handle(record(0, job("job-c2", "gpt-9", chat("gpt-9"))))).isCompleted();
+
+        assertThat(producer.history()).singleElement().satisfies(out -> {
+            assertThat(out.topic()).isEqualTo(Topics.JOBS_RESULTS);
+            assertThat(new String(out.key(), StandardCharsets.UTF_8)).isEqualTo("job-c2");
+            assertThat(header(out, Headers.PRIORITY)).isNull();
+            assertThat(header(out, Headers.TRACEPARENT)).isEqualTo("00-abc-def-01");
+        });
     }
 
     @Test

@@ -7,8 +7,10 @@ import dev.railyard.config.RailyardConfig;
 import dev.railyard.infra.testing.SharedInfrastructure;
 import dev.railyard.kafka.KafkaClients;
 import dev.railyard.kafka.TopicSetup;
+import dev.railyard.schema.DispatchRecords;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Headers;
+import dev.railyard.schema.MalformedEventException;
 import dev.railyard.schema.Topics;
 import dev.railyard.schema.event.ErrorType;
 import dev.railyard.schema.event.JobDispatched;
@@ -96,6 +98,15 @@ class RouterServiceIT {
         return r.key() != null && Arrays.equals(r.key(), key.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Dispatch records are keyed by tenant (DispatchRecords), so a job's is found by the id in its value. */
+    static boolean dispatchOf(ConsumerRecord<byte[], byte[]> r, String jobId) {
+        try {
+            return jobId.equals(codec.decode(r.value(), JobDispatched.class).jobId());
+        } catch (MalformedEventException e) {
+            return false;
+        }
+    }
+
     static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         return r.headers().lastHeader(name) == null ? null : new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
@@ -105,13 +116,15 @@ class RouterServiceIT {
         String id = newJobId();
         submit(null, id.getBytes(), job(id, "/v1/embeddings", null, "{\"model\":\"text-embedding-3-small\",\"input\":\"hello\"}"));
 
-        ConsumerRecord<byte[], byte[]> out = TopicProbe.await(clients, Topics.dispatch("openai"), r -> keyed(r, id));
+        ConsumerRecord<byte[], byte[]> out = TopicProbe.await(clients, Topics.dispatch("openai"), r -> dispatchOf(r, id));
         JobDispatched dispatched = codec.decode(out.value(), JobDispatched.class);
         assertThat(dispatched.decision().deploymentId()).isEqualTo("openai-text-embedding-3-small");
         assertThat(dispatched.decision().provider()).isEqualTo("openai");
         assertThat(dispatched.job().model()).isEqualTo("text-embedding-3-small");
         assertThat(dispatched.decision().estimatedPromptTokens()).isEqualTo(1);
         assertThat(header(out, Headers.TENANT)).isEqualTo("router-it");
+        assertThat(header(out, Headers.PRIORITY)).isEqualTo("standard");
+        assertThat(out.key()).isEqualTo(DispatchRecords.key("router-it", id));
     }
 
     @Test
@@ -121,7 +134,7 @@ class RouterServiceIT {
                 "{\"model\":\"route:it-cheap\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is this?\"},"
                         + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/cat.png\"}}]}],\"max_tokens\":50}"));
 
-        ConsumerRecord<byte[], byte[]> out = TopicProbe.await(clients, Topics.dispatch("openai"), r -> keyed(r, id));
+        ConsumerRecord<byte[], byte[]> out = TopicProbe.await(clients, Topics.dispatch("openai"), r -> dispatchOf(r, id));
         JobDispatched dispatched = codec.decode(out.value(), JobDispatched.class);
         assertThat(dispatched.job().model()).isEqualTo("route:it-cheap");
         assertThat(dispatched.decision().deploymentId()).isEqualTo("openai-gpt-4.1-nano");
@@ -173,7 +186,7 @@ class RouterServiceIT {
         assertThat(header(dead, Headers.DLQ_TOPIC)).isEqualTo(Topics.JOBS_SUBMITTED);
         assertThat(header(dead, Headers.TENANT)).isEqualTo("router-it");
 
-        ConsumerRecord<byte[], byte[]> out = TopicProbe.await(clients, Topics.dispatch("openai"), r -> keyed(r, id));
+        ConsumerRecord<byte[], byte[]> out = TopicProbe.await(clients, Topics.dispatch("openai"), r -> dispatchOf(r, id));
         assertThat(codec.decode(out.value(), JobDispatched.class).decision().deploymentId()).isEqualTo("openai-gpt-4o-mini");
     }
 

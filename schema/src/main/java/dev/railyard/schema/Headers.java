@@ -3,6 +3,8 @@ package dev.railyard.schema;
 /** Kafka header names Railyard sets on its records. */
 public final class Headers {
     public static final String TENANT = "railyard.tenant";
+    /** On dispatch records: the job's priority class (interactive, standard, bulk), read by the workers' fair scheduler. */
+    public static final String PRIORITY = "railyard.priority";
     public static final String TRACEPARENT = "traceparent";
 
     /** Dead-letter records keep the original key, value and headers and add these (as Kafka Connect does). */

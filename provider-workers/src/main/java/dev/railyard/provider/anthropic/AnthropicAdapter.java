@@ -11,6 +11,7 @@ import dev.railyard.provider.capability.Capabilities;
 import dev.railyard.provider.capability.Parameters;
 import dev.railyard.provider.http.ProviderFailures;
 import dev.railyard.provider.http.ProviderHttp;
+import dev.railyard.provider.ratelimit.QuotaHeaders;
 import dev.railyard.provider.stream.EventStreams;
 import dev.railyard.provider.stream.StreamCall;
 import dev.railyard.provider.stream.Streamed;
@@ -115,7 +116,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
         }
         return Future.succeededFuture(new ProviderResponse(streamed.status(),
                 AnthropicWire.response(mapper, message, clock.instant().getEpochSecond()), AnthropicWire.usage(message),
-                requestId, streamed.latencyMs(), streamed.timeToFirstTokenMs()));
+                requestId, streamed.latencyMs(), streamed.timeToFirstTokenMs())
+                .withQuotaResetIn(QuotaHeaders.anthropic(streamed.headers(), clock.instant())));
     }
 
     private Future<ProviderResponse> answer(HttpResponse<Buffer> response, long started) {
@@ -137,7 +139,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
         }
         long created = clock.instant().getEpochSecond();
         return Future.succeededFuture(new ProviderResponse(status, AnthropicWire.response(mapper, json, created),
-                AnthropicWire.usage(json), requestId, latencyMs));
+                AnthropicWire.usage(json), requestId, latencyMs)
+                .withQuotaResetIn(QuotaHeaders.anthropic(response::getHeader, clock.instant())));
     }
 
     @Override

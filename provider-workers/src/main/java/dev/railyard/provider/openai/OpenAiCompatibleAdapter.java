@@ -10,6 +10,7 @@ import dev.railyard.provider.ProviderResponse;
 import dev.railyard.provider.capability.Capabilities;
 import dev.railyard.provider.capability.Parameters;
 import dev.railyard.provider.http.ProviderHttp;
+import dev.railyard.provider.ratelimit.QuotaHeaders;
 import dev.railyard.provider.stream.EventStreams;
 import dev.railyard.provider.stream.StreamCall;
 import dev.railyard.provider.stream.Streamed;
@@ -132,7 +133,8 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
             return Future.failedFuture(classifier.malformed(streamed.status(), streamed.headers(), json.toString(), missing));
         }
         return Future.succeededFuture(new ProviderResponse(streamed.status(), json, OpenAiWire.usage(json),
-                streamed.headers().apply("x-request-id"), streamed.latencyMs(), streamed.timeToFirstTokenMs()));
+                streamed.headers().apply("x-request-id"), streamed.latencyMs(), streamed.timeToFirstTokenMs())
+                .withQuotaResetIn(QuotaHeaders.openAi(streamed.headers())));
     }
 
     private Future<ProviderResponse> answer(String endpoint, HttpResponse<Buffer> response, long started) {
@@ -156,7 +158,7 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
         // The body goes out as the provider returned it; its model field is the provider's own
         // (often a dated snapshot such as gpt-4o-mini-2024-07-18), which is what clients expect.
         return Future.succeededFuture(new ProviderResponse(status, json, OpenAiWire.usage(json),
-                response.getHeader("x-request-id"), latencyMs));
+                response.getHeader("x-request-id"), latencyMs).withQuotaResetIn(QuotaHeaders.openAi(headers)));
     }
 
     @Override
