@@ -20,8 +20,8 @@ import java.util.UUID;
 /**
  * Re-routing after a hop failed: when the failure belongs to the deployment (retries exhausted on a
  * retryable error, or a refusal another deployment may not make), the job goes to the next fallback the
- * router ranked, carrying the attempts so far; refused content goes to the route's
- * {@code fallback_on_content_filter}, once. Chains are bounded by the router's fallback list.
+ * router ranked, carrying the attempts so far — for a context-length refusal, the next one with a larger
+ * context window; refused content goes to the route's {@code fallback_on_content_filter}, once. Chains are bounded by the router's fallback list.
  */
 final class Fallbacks {
     /** Failures that say nothing about the request itself, so another deployment may well succeed. */
@@ -48,6 +48,11 @@ final class Fallbacks {
             contentFilterFallback(decision).ifPresent(left::add);
         } else if (REROUTABLE.contains(failedHop.error().type()) && decision.fallbacks() != null) {
             left.addAll(decision.fallbacks());
+            if (failedHop.error().type() == ErrorType.CONTEXT_LENGTH_EXCEEDED) {
+                // The provider measured the prompt too big for this window: only a larger window can take it.
+                int failedWindow = contextWindow(decision.deploymentId());
+                left.removeIf(id -> contextWindow(id) <= failedWindow);
+            }
         }
         while (!left.isEmpty()) {
             Optional<Deployment> next = config.deployment(left.remove(0));
@@ -67,6 +72,13 @@ final class Fallbacks {
             }
         }
         return Optional.empty();
+    }
+
+    /** A deployment's context window, 0 when the deployment or its model is unknown. */
+    private int contextWindow(String deploymentId) {
+        return config.deployment(deploymentId)
+                .flatMap(d -> config.model(d.model()).map(d::contextWindow))
+                .orElse(0);
     }
 
     private Optional<String> contentFilterFallback(RoutingDecision decision) {

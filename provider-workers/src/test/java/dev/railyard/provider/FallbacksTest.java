@@ -31,6 +31,7 @@ class FallbacksTest {
               - { id: a-m, provider: a, model: m }
               - { id: b-m, provider: b, model: m }
               - { id: b-safe, provider: b, model: safe }
+              - { id: b-m-big, provider: b, model: m, context_window: 128000 }
             routes:
               r:
                 targets: [m]
@@ -42,7 +43,8 @@ class FallbacksTest {
     @CsvSource(delimiter = '|', nullValues = "NONE", value = {
             "server_error            | b-m       | b-m",
             "rate_limited            | b-m       | b-m",
-            "context_length_exceeded | b-m       | b-m",
+            "context_length_exceeded | b-m       | NONE",
+            "context_length_exceeded | b-m;b-m-big | b-m-big",
             "unsupported_parameter   | b-m       | b-m",
             "invalid_request         | b-m       | NONE",
             "content_filtered        | b-m       | NONE",
