@@ -99,7 +99,8 @@ class ApiIngestIT {
             assertThat(accepted.get("status").asText()).isEqualTo("queued");
             assertThat(accepted.get("created_at").asLong()).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(60L));
 
-            ConsumerRecord<byte[], byte[]> record = awaitRecords(tail, r -> jobId.equals(key(r)), 1).get(0);
+            ConsumerRecord<byte[], byte[]> record = awaitRecords(tail, r -> jobId.equals(header(r, Headers.JOB_ID)), 1).get(0);
+            assertThat(key(record)).as("keyed by tenant and priority class").isEqualTo("default:interactive");
             JobSubmitted event = CODEC.decode(record.value(), JobSubmitted.class);
             assertThat(event.schemaVersion()).isEqualTo(1);
             assertThat(UUID.fromString(event.eventId())).isNotNull();
@@ -509,6 +510,11 @@ class ApiIngestIT {
         }
         assertThat(found).as("records on " + Topics.JOBS_SUBMITTED).hasSizeGreaterThanOrEqualTo(count);
         return found;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private static String key(ConsumerRecord<byte[], byte[]> r) {

@@ -48,7 +48,10 @@ public record KafkaClients(String bootstrapServers, String clientId, Map<String,
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(4 * 1024 * 1024));
+        // Small per-partition fetches: the consumer drains its buffered fetches in order, so a large one (lz4
+        // packs tens of thousands of jobs into a few MB) would put a big batch's whole partition ahead of
+        // every other tenant's records (docs/fairness.md). 256 KB still holds a thousand or more jobs.
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(256 * 1024));
         p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

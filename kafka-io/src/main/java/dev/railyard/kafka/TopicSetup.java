@@ -37,7 +37,7 @@ public final class TopicSetup {
         this.replicationFactor = replicationFactor;
     }
 
-    /** Job topics with {@code partitions}, dispatch topics with at least {@link #MIN_DISPATCH_PARTITIONS}. */
+    /** Result topics with {@code partitions}; submitted and dispatch topics with at least {@link #MIN_DISPATCH_PARTITIONS}. */
     public static TopicSetup forPlatform(KafkaClients clients, int partitions, short replicationFactor) {
         return new TopicSetup(clients, partitions, Math.max(partitions, MIN_DISPATCH_PARTITIONS), replicationFactor);
     }
@@ -48,7 +48,9 @@ public final class TopicSetup {
      */
     public void ensure(Collection<String> providers) {
         List<NewTopic> topics = new ArrayList<>();
-        for (String name : List.of(Topics.JOBS_SUBMITTED, Topics.JOBS_RESULTS, Topics.JOBS_DEAD_LETTER)) {
+        // Submitted records are keyed by tenant and class like dispatch records, so they get as many partitions.
+        topics.add(new NewTopic(Topics.JOBS_SUBMITTED, dispatchPartitions, replicationFactor));
+        for (String name : List.of(Topics.JOBS_RESULTS, Topics.JOBS_DEAD_LETTER)) {
             topics.add(new NewTopic(name, partitions, replicationFactor));
         }
         for (String provider : providers) {

@@ -6,6 +6,8 @@ public final class Headers {
     /** On dispatch records: the job's priority class (interactive, standard, bulk), read by the workers' fair scheduler. */
     public static final String PRIORITY = "railyard.priority";
     public static final String TRACEPARENT = "traceparent";
+    /** The job's id on records keyed by something else (submitted and dispatch records are keyed by tenant and class). */
+    public static final String JOB_ID = "railyard.job.id";
 
     /** Dead-letter records keep the original key, value and headers and add these (as Kafka Connect does). */
     public static final String DLQ_STAGE = "railyard.dlq.stage";

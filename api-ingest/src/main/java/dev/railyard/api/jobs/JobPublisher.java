@@ -2,6 +2,7 @@ package dev.railyard.api.jobs;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.util.RawValue;
+import dev.railyard.schema.DispatchRecords;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Headers;
 import dev.railyard.schema.Topics;
@@ -54,7 +55,7 @@ public final class JobPublisher {
         return send(records);
     }
 
-    /** Sends records made by {@link #record}; a failed record is reported by its key, the job id. */
+    /** Sends records made by {@link #record}; a failed record is reported by its job id (header). */
     public CompletableFuture<Report> send(List<ProducerRecord<byte[], byte[]>> records) {
         CompletableFuture<Report> done = new CompletableFuture<>();
         if (records.isEmpty()) {
@@ -65,7 +66,7 @@ public final class JobPublisher {
         Queue<String> failed = new ConcurrentLinkedQueue<>();
         AtomicReference<Throwable> firstError = new AtomicReference<>();
         for (ProducerRecord<byte[], byte[]> record : records) {
-            String jobId = new String(record.key(), StandardCharsets.UTF_8);
+            String jobId = new String(record.headers().lastHeader(Headers.JOB_ID).value(), StandardCharsets.UTF_8);
             Callback callback = (metadata, error) -> {
                 if (error != null) {
                     failed.add(jobId);
@@ -106,9 +107,12 @@ public final class JobPublisher {
                 job.deadline(),
                 job.metadata() == null || job.metadata().isEmpty() ? null : job.metadata(),
                 job.callbackUrl());
+        // Keyed by tenant and priority class, like dispatch records: the router reads a big batch's partition
+        // and everyone else's side by side, instead of everyone's jobs queued behind the batch (docs/fairness.md).
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.JOBS_SUBMITTED,
-                job.id().getBytes(StandardCharsets.UTF_8), codec.encode(event));
-        record.headers().add(Headers.TENANT, job.tenant().getBytes(StandardCharsets.UTF_8));
+                DispatchRecords.key(job.tenant(), job.priority()), codec.encode(event));
+        DispatchRecords.headers(job.tenant(), job.priority()).forEach(record.headers()::add);
+        record.headers().add(Headers.JOB_ID, job.id().getBytes(StandardCharsets.UTF_8));
         return record;
     }
 }
