@@ -5,7 +5,10 @@ import dev.railyard.simulator.anthropic.AnthropicApi;
 import dev.railyard.simulator.gemini.GeminiApi;
 import dev.railyard.simulator.bedrock.BedrockApi;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -18,6 +21,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.InstantSource;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,17 +32,24 @@ import java.util.concurrent.TimeUnit;
  * {@code /invoke}, SigV4-verified). All share exact token usage, streaming, latency, per-key rate limits,
  * seeded fault injection and the test directives in prompts (see {@link Directives}), each answering in its
  * family's own bodies, statuses and headers. Latency is a timer, never a sleep, so one event loop serves many
- * thousands of requests a second.
+ * thousands of requests a second; the server runs on one event loop per core, so that a load test's many
+ * thousands of connections (one per call in flight, over HTTP/1.1) are accepted and answered on all of them.
  */
 public final class Simulator implements AutoCloseable {
     private static final long BODY_LIMIT = 64L * 1024 * 1024;
+    /**
+     * Connections waiting to be accepted: a load test opens one per call in flight at once, and what overflows
+     * this queue waits for SYN retransmits (1 s, 3 s, 7 s...). The kernel caps it at net.core.somaxconn.
+     */
+    private static final int ACCEPT_BACKLOG = 65_535;
 
     private final Vertx vertx;
     private final SimulatorSettings settings;
     private final String host;
     private final StatsRecorder stats = new StatsRecorder();
     private final Set<Long> holds = ConcurrentHashMap.newKeySet();
-    private volatile HttpServer server;
+    private final int eventLoops = Runtime.getRuntime().availableProcessors();
+    private volatile String deployment;
     private volatile int port = -1;
 
     /** Listens on 127.0.0.1. */
@@ -53,17 +64,53 @@ public final class Simulator implements AutoCloseable {
         this.host = host;
     }
 
-    /** Binds the port; completes with the port bound. Token vocabularies and Jackson load off the event loop. */
+    /**
+     * Binds the port, with one server instance per core sharing it (Vert.x hands each accepted connection to
+     * the next instance, and each instance's requests and timers stay on its own event loop); completes with
+     * the port bound. Token vocabularies and Jackson load off the event loop.
+     */
     public Future<Integer> start() {
-        return vertx.executeBlocking(this::families)
-                .compose(families -> vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
-                        .requestHandler(router(families))
-                        .listen(settings.port(), host))
-                .map(s -> {
-                    server = s;
-                    port = s.actualPort();
-                    return port;
-                });
+        return vertx.executeBlocking(this::families).compose(families -> {
+            Router router = router(families);
+            HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setAcceptBacklog(ACCEPT_BACKLOG);
+            // Instances share one socket when they listen on the same port: the configured one, or for "any free
+            // port" the same negative number, which Vert.x binds once to a random port for all who ask for it.
+            // Negative and unique to this simulator, so two simulators on one Vertx never share a port.
+            int listen = settings.port() != 0 ? settings.port() : -1 - (System.identityHashCode(this) & 0x3fff_ffff);
+            ConcurrentLinkedQueue<HttpServer> servers = new ConcurrentLinkedQueue<>();
+            return vertx.deployVerticle(() -> new Listener(options, router, listen, host, servers),
+                            new DeploymentOptions().setInstances(eventLoops))
+                    .map(id -> {
+                        deployment = id;
+                        // Every instance reports the shared socket's port; a positive one, whichever answers.
+                        port = servers.stream().mapToInt(HttpServer::actualPort).filter(p -> p > 0).findFirst()
+                                .orElseThrow(() -> new IllegalStateException("the simulator's server reports no port"));
+                        return port;
+                    });
+        });
+    }
+
+    /** One server instance, on the event loop of its verticle. */
+    private static final class Listener extends VerticleBase {
+        private final HttpServerOptions options;
+        private final Handler<HttpServerRequest> handler;
+        private final int port;
+        private final String host;
+        private final ConcurrentLinkedQueue<HttpServer> servers;
+
+        Listener(HttpServerOptions options, Handler<HttpServerRequest> handler, int port, String host,
+                 ConcurrentLinkedQueue<HttpServer> servers) {
+            this.options = options;
+            this.handler = handler;
+            this.port = port;
+            this.host = host;
+            this.servers = servers;
+        }
+
+        @Override
+        public Future<?> start() {
+            return vertx.createHttpServer(options).requestHandler(handler).listen(port, host).onSuccess(servers::add);
+        }
     }
 
     /** Every family's API over one tokenizer and one pipeline (one seeded fault sequence, one set of limits). */
@@ -224,8 +271,9 @@ public final class Simulator implements AutoCloseable {
     public Future<Void> stop() {
         holds.forEach(vertx::cancelTimer);
         holds.clear();
-        HttpServer s = server;
-        return s == null ? Future.succeededFuture() : s.close();
+        String d = deployment;
+        deployment = null;
+        return d == null ? Future.succeededFuture() : vertx.undeploy(d); // closes its servers
     }
 
     /** Stops; waits for the port to close unless called on a Vert.x thread, which must not block. */

@@ -4,6 +4,7 @@ import dev.railyard.config.ProviderConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -13,10 +14,19 @@ import java.util.concurrent.TimeUnit;
  * The HTTP client every adapter uses: one pooled keep-alive client per provider, sized to its
  * {@code max_in_flight}; no pipelining, so one slow answer never holds up the requests queued behind it.
  * Buffered calls go through a {@link WebClient} and streamed ones through the {@link HttpClientAgent}
- * it wraps: both share one pool.
+ * it wraps: both share one pool. The pool's connections are spread over one event loop per core: a worker
+ * runs all of a provider's jobs on one event loop, and with thousands of calls in flight reading and
+ * writing their sockets (HTTP parsing, TLS) is too much for that one thread; the client hands each
+ * response back to the job's own event loop, so callbacks still run in order there.
  */
 public final class ProviderHttp {
     private static final String USER_AGENT = "railyard-provider-worker";
+    /** Event loops the connections of one provider's pool are spread over (Vert.x's loops, no new threads). */
+    private static final int IO_EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
+    /** Provider option: {@code true} to call the provider over HTTP/2 (see {@link #agent}). */
+    public static final String HTTP2_OPTION = "http2";
+    /** Flow-control window of an HTTP/2 connection, shared by its streams: room for many answers at once. */
+    private static final int HTTP2_CONNECTION_WINDOW = 16 * 1024 * 1024;
 
     private ProviderHttp() {
     }
@@ -31,7 +41,22 @@ public final class ProviderHttp {
         options.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, provider.timeout().toMillis()));
         options.setIdleTimeout(5);
         options.setIdleTimeoutUnit(TimeUnit.MINUTES);
-        return vertx.httpClientBuilder().with(options).with(new PoolOptions().setHttp1MaxSize(provider.maxInFlight())).build();
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(provider.maxInFlight()).setEventLoopSize(IO_EVENT_LOOPS);
+        if (http2(provider)) {
+            // Multiplexed: a connection carries as many calls as the server allows (commonly 100), so thousands in
+            // flight need tens of connections, not thousands. Over https HTTP/2 is negotiated (ALPN) and falls back to
+            // HTTP/1.1; over plain http it is spoken from the first byte (h2c, prior knowledge).
+            options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setHttp2ClearTextUpgrade(false)
+                    .setHttp2ConnectionWindowSize(HTTP2_CONNECTION_WINDOW);
+            // Room for servers allowing as few as 10 streams; connections are opened only as the busy ones fill.
+            pool.setHttp2MaxSize(Math.max(1, (provider.maxInFlight() + 9) / 10));
+        }
+        return vertx.httpClientBuilder().with(options).with(pool).build();
+    }
+
+    /** Whether the provider's option {@code http2} asks for HTTP/2. */
+    static boolean http2(ProviderConfig provider) {
+        return Boolean.parseBoolean(provider.option(HTTP2_OPTION, "false"));
     }
 
     /** A web client over {@code agent}'s pool; closing it closes the agent. */
