@@ -151,6 +151,7 @@ public final class Bench {
         }
         List<Long> delays = new ArrayList<>();
         String topic = dev.railyard.schema.Topics.dispatch(platform.config().deploymentsOf(model).get(0).provider());
+        var codec = new dev.railyard.schema.EventCodec();
         try (var consumer = platform.kafkaClients().consumer("bench-" + System.nanoTime(), 5000)) {
             var partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
@@ -159,7 +160,8 @@ public final class Bench {
             var end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 for (var r : consumer.poll(java.time.Duration.ofMillis(200))) {
-                    Long t = created.get(new String(r.key(), StandardCharsets.UTF_8));
+                    // Dispatch records are keyed by tenant and class: the job id is in the value.
+                    Long t = created.get(codec.decode(r.value(), dev.railyard.schema.event.JobDispatched.class).jobId());
                     if (t != null) {
                         delays.add(r.timestamp() - t);
                     }
