@@ -71,10 +71,11 @@ public final class ConfigLoader {
         List<Deployment> deployments = deployments(root.path("deployments"), providers, models, problems);
         RetryPolicy retry = retry(root.path("retry"), problems);
         Map<String, RouteSpec> routes = new RouteSection(models, deployments, problems).parse(root.path("routes"));
+        List<BudgetSpec> budgets = new BudgetSection(providers, models, problems).parse(root.path("budgets"));
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new RailyardConfig(Map.copyOf(providers), Map.copyOf(models), List.copyOf(deployments), retry, routes);
+        return new RailyardConfig(Map.copyOf(providers), Map.copyOf(models), List.copyOf(deployments), retry, routes, budgets);
     }
 
     private Map<String, ProviderConfig> providers(JsonNode node, List<String> problems) {

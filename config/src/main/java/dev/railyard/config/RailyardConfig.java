@@ -11,16 +11,24 @@ public record RailyardConfig(
         Map<String, ModelSpec> models,
         List<Deployment> deployments,
         RetryPolicy retry,
-        Map<String, RouteSpec> routes) {
+        Map<String, RouteSpec> routes,
+        List<BudgetSpec> budgets) {
 
     public RailyardConfig {
         routes = Map.copyOf(routes);
+        budgets = List.copyOf(budgets);
+    }
+
+    /** A configuration without budgets. */
+    public RailyardConfig(Map<String, ProviderConfig> providers, Map<String, ModelSpec> models,
+                          List<Deployment> deployments, RetryPolicy retry, Map<String, RouteSpec> routes) {
+        this(providers, models, deployments, retry, routes, List.of());
     }
 
     /** A configuration without routes. */
     public RailyardConfig(Map<String, ProviderConfig> providers, Map<String, ModelSpec> models,
                           List<Deployment> deployments, RetryPolicy retry) {
-        this(providers, models, deployments, retry, Map.of());
+        this(providers, models, deployments, retry, Map.of(), List.of());
     }
 
     public Optional<RouteSpec> route(String name) {
@@ -60,10 +68,19 @@ public record RailyardConfig(
         Map<String, ProviderConfig> replaced = new LinkedHashMap<>();
         providers.forEach((name, p) -> replaced.put(name,
                 !p.hasKey() && p.simulateWithoutKey() ? p.servedBy(simulatorRoot) : p));
-        return new RailyardConfig(Map.copyOf(replaced), models, deployments, retry, routes);
+        return new RailyardConfig(Map.copyOf(replaced), models, deployments, retry, routes, budgets);
     }
 
     public RailyardConfig withRetry(RetryPolicy policy) {
-        return new RailyardConfig(providers, models, deployments, policy, routes);
+        return new RailyardConfig(providers, models, deployments, policy, routes, budgets);
+    }
+
+    public RailyardConfig withBudgets(List<BudgetSpec> replaced) {
+        return new RailyardConfig(providers, models, deployments, retry, routes, replaced);
+    }
+
+    /** The budgets a job of {@code tenant} on {@code deployment} counts against, in configuration order. */
+    public List<BudgetSpec> budgetsFor(String tenant, Deployment deployment) {
+        return budgets.stream().filter(b -> b.appliesTo(tenant, deployment.model(), deployment.provider())).toList();
     }
 }

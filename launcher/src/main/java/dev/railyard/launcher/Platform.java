@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.railyard.api.ApiIngest;
 import dev.railyard.api.ApiSettings;
 import dev.railyard.budget.BudgetService;
+import dev.railyard.budget.report.BudgetReport;
+import dev.railyard.budget.report.BudgetRoutes;
 import dev.railyard.budget.report.SpendReport;
 import dev.railyard.budget.report.SpendRoutes;
 import dev.railyard.config.ConfigLoader;
@@ -21,6 +23,7 @@ import dev.railyard.simulator.Simulator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,7 +56,7 @@ public final class Platform implements AutoCloseable {
             budget.start();
             ProviderWorkers providers = new ProviderWorkers(config, clients, vertx, dataSource);
             providers.start();
-            RouterService router = new RouterService(config, clients, metrics);
+            RouterService router = new RouterService(config, clients, metrics, dataSource);
             router.start();
             return new Workers(budget, providers, router);
         }
@@ -109,11 +112,12 @@ public final class Platform implements AutoCloseable {
             TopicSetup.forPlatform(clients, settings.partitions(), (short) 1).ensure(config.providers().keySet());
             Workers workers = Workers.start(config, clients, ds, vertx, metrics.registry());
             SpendRoutes spend = new SpendRoutes(new SpendReport(ds), vertx);
+            BudgetRoutes budgets = new BudgetRoutes(new BudgetReport(config.budgets(), ds, Clock.systemUTC()), vertx);
             AtomicReference<Workers> current = new AtomicReference<>(workers);
             DeploymentRoutes deployments = new DeploymentRoutes(config, () -> current.get().router().health(),
                     new EventCodec().mapper());
             ApiIngest api = new ApiIngest(new ApiSettings(settings.apiHost(), settings.apiPort(), ApiSettings.defaults().maxBodyBytes()),
-                    config, clients, ds, vertx, List.of(spend::install, deployments::install), metrics.registry());
+                    config, clients, ds, vertx, List.of(spend::install, budgets::install, deployments::install), metrics.registry());
             int port = api.start().toCompletionStage().toCompletableFuture().join();
             return new Platform(infra, ds, vertx, simulator, config, clients, api, port, current, metrics);
         } catch (RuntimeException e) {

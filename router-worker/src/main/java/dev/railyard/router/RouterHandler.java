@@ -3,6 +3,8 @@ package dev.railyard.router;
 import dev.railyard.kafka.BatchHandler;
 import dev.railyard.kafka.DeadLetters;
 import dev.railyard.kafka.Sends;
+import dev.railyard.router.budget.BudgetStoreException;
+import dev.railyard.router.budget.Reservations;
 import dev.railyard.router.policy.Route;
 import dev.railyard.router.policy.RoutingPolicy;
 import dev.railyard.schema.DispatchRecords;
@@ -23,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -46,6 +49,7 @@ final class RouterHandler implements BatchHandler {
     private final DeadLetters deadLetters;
     private final Clock clock;
     private final DecisionCounter decisions;
+    private final Reservations reservations;
 
     RouterHandler(RoutingPolicy policy, SubmissionCheck check, EventCodec codec, Producer<byte[], byte[]> producer,
                   DeadLetters deadLetters, Clock clock) {
@@ -54,6 +58,11 @@ final class RouterHandler implements BatchHandler {
 
     RouterHandler(RoutingPolicy policy, SubmissionCheck check, EventCodec codec, Producer<byte[], byte[]> producer,
                   DeadLetters deadLetters, Clock clock, DecisionCounter decisions) {
+        this(policy, check, codec, producer, deadLetters, clock, decisions, Reservations.none());
+    }
+
+    RouterHandler(RoutingPolicy policy, SubmissionCheck check, EventCodec codec, Producer<byte[], byte[]> producer,
+                  DeadLetters deadLetters, Clock clock, DecisionCounter decisions, Reservations reservations) {
         this.policy = policy;
         this.check = check;
         this.codec = codec;
@@ -61,13 +70,22 @@ final class RouterHandler implements BatchHandler {
         this.deadLetters = deadLetters;
         this.clock = clock;
         this.decisions = decisions;
+        this.reservations = reservations;
     }
 
     @Override
     public CompletionStage<Void> handle(List<ConsumerRecord<byte[], byte[]>> records) {
         List<CompletableFuture<?>> sends = new ArrayList<>(records.size());
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            sends.addAll(route(record));
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                sends.addAll(route(record));
+            }
+        } catch (BudgetStoreException e) {
+            // Not the job's fault: fail the batch once its sends settle, so the loop retries it from its first
+            // offsets. Reservations are idempotent per job, so the jobs routed already are not charged twice.
+            return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                    .handle((ignored, t) -> null)
+                    .thenCompose(ignored -> CompletableFuture.failedFuture(e));
         }
         return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
     }
@@ -89,6 +107,8 @@ final class RouterHandler implements BatchHandler {
                         deadLetters.publish(record, STAGE, ErrorType.INVALID_REQUEST, invalid.describe(), null));
                 case SubmissionCheck.Valid valid -> List.of(dispatch(record, valid.job()));
             };
+        } catch (BudgetStoreException e) {
+            throw e;
         } catch (RuntimeException e) {
             // A bug must not stall the partition or leave the job without a terminal state.
             String reason = "router failed: " + e;
@@ -108,10 +128,20 @@ final class RouterHandler implements BatchHandler {
         Route route = policy.decide(job);
         decisions.decided(route);
         return switch (route) {
-            case Route.Routed routed -> publishDispatch(record, job, new JobDispatched(RailyardEvent.CURRENT_SCHEMA_VERSION,
-                    UUID.randomUUID().toString(), job.jobId(), clock.instant(), job, routed.decision()));
+            case Route.Routed routed -> reserveAndDispatch(record, job, routed);
             case Route.Unroutable unroutable -> publish(record, job, Topics.JOBS_RESULTS, failed(record, job, unroutable.error()));
         };
+    }
+
+    /** Holds the job's worst-case cost on its budgets, then dispatches; a budget that cannot hold it rejects the job. */
+    private CompletableFuture<?> reserveAndDispatch(ConsumerRecord<byte[], byte[]> record, JobSubmitted job, Route.Routed routed) {
+        Optional<String> refusal = reservations.reserve(job, tenant(record, job), routed.decision());
+        if (refusal.isPresent()) {
+            return publish(record, job, Topics.JOBS_RESULTS, terminal(record, job, Outcome.REJECTED,
+                    JobError.of(ErrorType.BUDGET_EXCEEDED, refusal.get())).withRouting(routed.decision()));
+        }
+        return publishDispatch(record, job, new JobDispatched(RailyardEvent.CURRENT_SCHEMA_VERSION,
+                UUID.randomUUID().toString(), job.jobId(), clock.instant(), job, routed.decision()));
     }
 
     private JobResult failed(ConsumerRecord<byte[], byte[]> record, JobSubmitted job, JobError error) {

@@ -8,6 +8,8 @@ import dev.railyard.router.health.HealthAggregator;
 import dev.railyard.router.health.HealthMetrics;
 import dev.railyard.router.health.HealthSettings;
 import dev.railyard.router.health.HealthView;
+import dev.railyard.router.budget.Reservations;
+import dev.railyard.router.budget.SqlReservations;
 import dev.railyard.router.policy.BudgetGate;
 import dev.railyard.router.policy.DeploymentHealth;
 import dev.railyard.router.policy.RoutingPolicy;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -59,6 +62,15 @@ public final class RouterService implements AutoCloseable {
         this(config, clients, HealthSettings.defaults(), BudgetGate.allowAll(), registry);
     }
 
+    /**
+     * Live health with the default settings, metrics on {@code registry}, and the configured budgets enforced
+     * with reservations in {@code budgetStore} (migrated; null: no budgets enforced).
+     */
+    public RouterService(RailyardConfig config, KafkaClients clients, MeterRegistry registry, DataSource budgetStore) {
+        this(config, clients, BudgetGate.allowAll(), new HealthView(clients, HealthSettings.defaults(), Clock.systemUTC()),
+                new HealthAggregator(clients, HealthSettings.defaults(), Clock.systemUTC()), registry, reservations(config, budgetStore));
+    }
+
     /** Live health: this instance aggregates results and reads every instance's view of each deployment. */
     public RouterService(RailyardConfig config, KafkaClients clients, HealthSettings health, BudgetGate budget) {
         this(config, clients, health, budget, new CompositeMeterRegistry());
@@ -68,21 +80,26 @@ public final class RouterService implements AutoCloseable {
     public RouterService(RailyardConfig config, KafkaClients clients, HealthSettings health, BudgetGate budget,
                          MeterRegistry registry) {
         this(config, clients, budget, new HealthView(clients, health, Clock.systemUTC()),
-                new HealthAggregator(clients, health, Clock.systemUTC()), registry);
+                new HealthAggregator(clients, health, Clock.systemUTC()), registry, Reservations.none());
     }
 
     /** A fixed health seam (e.g. {@link DeploymentHealth#expected()}): no aggregation, no health topic. */
     public RouterService(RailyardConfig config, KafkaClients clients, DeploymentHealth health, BudgetGate budget) {
-        this(config, clients, health, budget, null, null, new CompositeMeterRegistry());
+        this(config, clients, health, budget, null, null, new CompositeMeterRegistry(), Reservations.none());
+    }
+
+    /** A fixed health seam, with the configured budgets enforced in {@code budgetStore} (null: none). */
+    public RouterService(RailyardConfig config, KafkaClients clients, DeploymentHealth health, DataSource budgetStore) {
+        this(config, clients, health, BudgetGate.allowAll(), null, null, new CompositeMeterRegistry(), reservations(config, budgetStore));
     }
 
     private RouterService(RailyardConfig config, KafkaClients clients, BudgetGate budget, HealthView view, HealthAggregator aggregator,
-                          MeterRegistry registry) {
-        this(config, clients, view, budget, view, aggregator, registry);
+                          MeterRegistry registry, Reservations reservations) {
+        this(config, clients, view, budget, view, aggregator, registry, reservations);
     }
 
     private RouterService(RailyardConfig config, KafkaClients clients, DeploymentHealth health, BudgetGate budget,
-                          HealthView view, HealthAggregator aggregator, MeterRegistry registry) {
+                          HealthView view, HealthAggregator aggregator, MeterRegistry registry, Reservations reservations) {
         this.view = view;
         this.aggregator = aggregator;
         this.metrics = view == null ? null : new HealthMetrics(registry, view, config.deployments());
@@ -91,8 +108,13 @@ public final class RouterService implements AutoCloseable {
         RoutingPolicy policy = new RoutingPolicy(config, new TokenEstimator(), d -> config.model(d.model()).orElseThrow(), health, budget);
         RouterHandler handler = new RouterHandler(policy,
                 new SubmissionCheck(new JobRequestValidator()), new EventCodec(), producer, new DeadLetters(producer),
-                Clock.systemUTC(), new DecisionCounter(registry));
+                Clock.systemUTC(), new DecisionCounter(registry), reservations);
         this.loop = new BatchLoop("router", consumer, List.of(Topics.JOBS_SUBMITTED), handler);
+    }
+
+    private static Reservations reservations(RailyardConfig config, DataSource budgetStore) {
+        return budgetStore == null || config.budgets().isEmpty() ? Reservations.none()
+                : new SqlReservations(config, budgetStore, Clock.systemUTC());
     }
 
     public void start() {

@@ -1,5 +1,6 @@
 package dev.railyard.budget.ledger;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -22,7 +23,7 @@ import javax.sql.DataSource;
  * multi-row inserts when the data source sets {@code reWriteBatchedInserts=true}). Idempotent: a job's
  * state only moves from {@code queued} to its first terminal state, attempts and ledger entries are
  * keyed by attempt id, so a redelivered result changes nothing; ledger entries come only from the result
- * that made the job terminal.
+ * that made the job terminal. The same transaction settles the job's budget reservations ({@link Settlements}).
  */
 public final class LedgerWriter {
     static final String UPSERT_JOB = """
@@ -75,14 +76,23 @@ public final class LedgerWriter {
                 // state read here is not raced by another writer of the same job.
                 Set<String> alreadyTerminal = terminalJobs(c, winners.keySet());
                 List<ResultProjection.LedgerEntry> ledger = new ArrayList<>();
+                Map<String, BigDecimal> billed = new LinkedHashMap<>();
                 for (ResultProjection r : winners.values()) {
+                    BigDecimal cost = BigDecimal.ZERO;
                     if (!alreadyTerminal.contains(r.job().id())) {
                         ledger.addAll(r.ledger());
+                        for (ResultProjection.LedgerEntry e : r.ledger()) {
+                            cost = cost.add(e.cost());
+                        }
                     }
+                    billed.put(r.job().id(), cost);
                 }
                 upsertJobs(c, winners.values().stream().map(ResultProjection::job).toList());
                 insertAttempts(c, attempts.values());
                 insertLedger(c, ledger);
+                // The router's reservations for these jobs settle with what the ledger billed (often 0 for a
+                // failed, expired or rejected job), in this same transaction: spend is never counted twice.
+                Settlements.settle(c, billed);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
