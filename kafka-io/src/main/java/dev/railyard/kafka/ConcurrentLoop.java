@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -64,6 +65,8 @@ public final class ConcurrentLoop implements AutoCloseable {
     /** Bumped on every revoke or loss, so completions from an earlier assignment are told apart. */
     private final Map<TopicPartition, Long> epochs = new HashMap<>();
     private final ConcurrentLinkedQueue<Done> completions = new ConcurrentLinkedQueue<>();
+    /** Signalled on every completion, for the loop to wait on while all its partitions are paused. */
+    private final Semaphore completed = new Semaphore(0);
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -130,6 +133,13 @@ public final class ConcurrentLoop implements AutoCloseable {
                 // Shorter polls while work is running or waiting, so finished offsets are committed and freed slots
                 // refilled promptly; not too short, since every poll of the consumer costs a network-thread wakeup.
                 Duration timeout = handling > 0 || waiting > 0 ? Duration.ofMillis(50) : Duration.ofMillis(200);
+                Set<TopicPartition> assigned = consumer.assignment();
+                if (!assigned.isEmpty() && consumer.paused().containsAll(assigned)) {
+                    // Every partition paused: a timed poll would only spin the consumer's network thread (seen with
+                    // the consumer group protocol). Wait for a finished record instead; poll(0) keeps the group alive.
+                    awaitCompletion(timeout);
+                    timeout = Duration.ZERO;
+                }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
                     enqueue(record);
                 }
@@ -221,7 +231,18 @@ public final class ConcurrentLoop implements AutoCloseable {
                     // With an error, not even the dead letter could be written: the slot is freed, but the offset
                     // stays uncommitted so the record is redelivered.
                     completions.add(new Done(tp, record.offset(), epoch, error == null));
+                    completed.release();
                 });
+    }
+
+    private void awaitCompletion(Duration timeout) {
+        try {
+            completed.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            completed.drainPermits();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
     }
 
     private void drainCompletions() {
