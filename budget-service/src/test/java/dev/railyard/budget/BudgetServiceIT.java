@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.railyard.budget.ledger.LedgerWriter;
+import dev.railyard.budget.report.Reconciliation;
 import dev.railyard.budget.report.SpendReport;
 import dev.railyard.budget.report.SpendRoutes;
 import dev.railyard.budget.report.SpendRow;
@@ -320,6 +321,31 @@ class BudgetServiceIT {
         assertThat(decimal("select sum(cost) from jobs where tenant = ?", tenant))
                 .isEqualByComparingTo(expected);
         assertThat(new SpendReport(db).total(tenant)).isEqualByComparingTo(expected);
+
+        Reconciliation balanced = new SpendReport(db).reconcile(tenant);
+        assertThat(balanced.balanced()).isTrue();
+        assertThat(balanced.ledgerTotal()).isEqualByComparingTo(expected);
+        assertThat(balanced.resultsTotal()).isEqualByComparingTo(expected);
+        assertThat(balanced.jobsChecked()).isEqualTo(6);
+        long billed = results.stream().flatMap(r -> r.attempts().stream()).filter(Attempt::billed).count();
+        assertThat(balanced.ledgerEntries()).isEqualTo(billed);
+
+        // A second entry for a billed call (the double count the ledger must never hold) is caught, by job.
+        String doubled = results.get(2).jobId();
+        try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement(
+                "insert into spend_ledger (attempt_id, job_id, tenant, model, provider, deployment_id, prompt_tokens,"
+                        + " completion_tokens, cached_prompt_tokens, cost, occurred_at)"
+                        + " select attempt_id || ':copy', job_id, tenant, model, provider, deployment_id, prompt_tokens,"
+                        + " completion_tokens, cached_prompt_tokens, cost, occurred_at"
+                        + " from spend_ledger where job_id = ? limit 1")) {
+            st.setString(1, doubled);
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
+        Reconciliation broken = new SpendReport(db).reconcile(tenant);
+        assertThat(broken.balanced()).isFalse();
+        assertThat(broken.mismatchedJobs()).isEqualTo(1);
+        assertThat(broken.sampleMismatched()).containsExactly(doubled);
+        assertThat(broken.ledgerTotal()).isGreaterThan(expected);
     }
 
     @Test

@@ -94,4 +94,68 @@ public final class SpendReport {
             throw new IllegalStateException("cannot read the spend ledger: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Compares the ledger with the results job by job (of one tenant, or everyone when null): the proof that
+     * each billed attempt was recorded once and nothing else was.
+     */
+    public Reconciliation reconcile(String tenantOrNull) {
+        String tenantFilter = tenantOrNull == null ? "" : " and j.tenant = ?";
+        String perJob = """
+                select j.id, coalesce(j.cost, 0) as result_cost, coalesce(l.cost, 0) as ledger_cost, coalesce(l.entries, 0) as entries
+                from jobs j
+                left join (select job_id, sum(cost) as cost, count(*) as entries from spend_ledger group by job_id) l
+                  on l.job_id = j.id
+                where j.state <> 'queued'""" + tenantFilter;
+        String sql = "with per_job as (" + perJob + ")"
+                + " select coalesce(sum(result_cost), 0), coalesce(sum(ledger_cost), 0), coalesce(sum(entries), 0), count(*),"
+                + " count(*) filter (where result_cost <> ledger_cost),"
+                + " (array_agg(id order by id) filter (where result_cost <> ledger_cost))[1:20]"
+                + " from per_job";
+        String orphans = "select coalesce(sum(l.cost), 0), count(*) from spend_ledger l"
+                + " left join jobs j on j.id = l.job_id where (j.id is null or j.state = 'queued')"
+                + (tenantOrNull == null ? "" : " and l.tenant = ?");
+        try (Connection c = dataSource.getConnection()) {
+            BigDecimal results;
+            BigDecimal ledger;
+            long entries;
+            long jobs;
+            long mismatched;
+            List<String> sample = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (tenantOrNull != null) {
+                    ps.setString(1, tenantOrNull);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    results = rs.getBigDecimal(1).setScale(COST_SCALE);
+                    ledger = rs.getBigDecimal(2).setScale(COST_SCALE);
+                    entries = rs.getLong(3);
+                    jobs = rs.getLong(4);
+                    mismatched = rs.getLong(5);
+                    java.sql.Array ids = rs.getArray(6);
+                    if (ids != null) {
+                        for (Object id : (Object[]) ids.getArray()) {
+                            sample.add((String) id);
+                        }
+                    }
+                }
+            }
+            // Ledger entries of jobs with no terminal row would not show above: count them too.
+            try (PreparedStatement ps = c.prepareStatement(orphans)) {
+                if (tenantOrNull != null) {
+                    ps.setString(1, tenantOrNull);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    ledger = ledger.add(rs.getBigDecimal(1).setScale(COST_SCALE));
+                    entries += rs.getLong(2);
+                    mismatched += rs.getLong(2) > 0 ? 1 : 0;
+                }
+            }
+            return new Reconciliation(ledger, results, entries, jobs, mismatched, sample);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reconcile the spend ledger: " + e.getMessage(), e);
+        }
+    }
 }

@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /v1/spend?group_by=model|tenant|batch|provider|deployment[&tenant=…]}: the ledger grouped,
+ * {@code GET /v1/spend?group_by=model|tenant|batch|provider|deployment[&tenant=…]}: the ledger grouped, and
+ * {@code GET /v1/spend/reconciliation}: the ledger checked against the results;
  * costs as exact decimal strings. {@code group_by} defaults to {@code model}. The query runs on a
  * worker thread, never on the event loop.
  */
@@ -27,6 +28,7 @@ public final class SpendRoutes {
     }
 
     public void install(Router router) {
+        router.get("/v1/spend/reconciliation").handler(this::reconciliation);
         router.get("/v1/spend").handler(this::spend);
     }
 
@@ -52,6 +54,33 @@ public final class SpendRoutes {
             }
             respond(ctx, 200, body(groupBy, tenant, ar.result()));
         });
+    }
+
+    /** {@code GET /v1/spend/reconciliation[?tenant=…]}: the ledger against the results, job by job. */
+    private void reconciliation(RoutingContext ctx) {
+        String tenant = ctx.request().getParam("tenant");
+        vertx.executeBlocking(() -> report.reconcile(tenant), false).onComplete(ar -> {
+            if (ar.failed()) {
+                log.error("GET /v1/spend/reconciliation failed: {}", ar.cause().toString(), ar.cause());
+                respond(ctx, 500, new JsonObject().put("error", new JsonObject()
+                        .put("type", "server_error")
+                        .put("message", "the spend ledger could not be read")));
+                return;
+            }
+            respond(ctx, 200, body(ar.result()));
+        });
+    }
+
+    static JsonObject body(Reconciliation r) {
+        return new JsonObject()
+                .put("object", "spend.reconciliation")
+                .put("balanced", r.balanced())
+                .put("ledger_total", r.ledgerTotal().toPlainString())
+                .put("results_total", r.resultsTotal().toPlainString())
+                .put("ledger_entries", r.ledgerEntries())
+                .put("jobs_checked", r.jobsChecked())
+                .put("mismatched_jobs", r.mismatchedJobs())
+                .put("sample_mismatched", new JsonArray(List.copyOf(r.sampleMismatched())));
     }
 
     static JsonObject body(String groupBy, String tenant, List<SpendRow> rows) {
