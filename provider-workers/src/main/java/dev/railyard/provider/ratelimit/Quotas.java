@@ -234,34 +234,35 @@ public final class Quotas implements AutoCloseable {
      * @return 0 when taken, else nanoseconds until the short bucket has refilled enough
      */
     private long take(Permit permit) {
-        List<Bucket> taken = new ArrayList<>(4);
-        List<Long> amounts = new ArrayList<>(4);
-        long[] borrow = new long[4];
         List<Charge> charges = charges(permit);
         for (int i = 0; i < charges.size(); i++) {
             Charge c = charges.get(i);
-            long amount = Math.min(c.amount(), c.capacity());
-            ConsumptionProbe probe = c.bucket().tryConsumeAndReturnRemaining(amount);
+            ConsumptionProbe probe = c.bucket().tryConsumeAndReturnRemaining(c.upFront());
             if (!probe.isConsumed()) {
-                for (int j = 0; j < taken.size(); j++) {
-                    taken.get(j).addTokens(amounts.get(j));
+                for (Charge earlier : charges.subList(0, i)) {
+                    earlier.bucket().addTokens(earlier.upFront());
                 }
                 return Math.max(1, probe.getNanosToWaitForRefill());
             }
-            taken.add(c.bucket());
-            amounts.add(amount);
-            borrow[i] = c.amount() - amount;
         }
-        for (int i = 0; i < charges.size(); i++) {
-            if (borrow[i] > 0) {
+        for (Charge c : charges) {
+            if (c.owed() > 0) {
                 // Larger than the bucket holds: take what it holds and owe the rest, so it still runs once.
-                charges.get(i).bucket().consumeIgnoringRateLimits(borrow[i]);
+                c.bucket().consumeIgnoringRateLimits(c.owed());
             }
         }
         return 0;
     }
 
+    /** What one bucket is charged for a call: at most its capacity now, the rest owed once all buckets agreed. */
     private record Charge(Bucket bucket, long amount, long capacity) {
+        long upFront() {
+            return Math.min(amount, capacity);
+        }
+
+        long owed() {
+            return amount - upFront();
+        }
     }
 
     private List<Charge> charges(Permit permit) {
@@ -273,31 +274,33 @@ public final class Quotas implements AutoCloseable {
 
     private void addCharges(List<Charge> out, String scope, RateLimit limit, long tokens) {
         if (limit.requestsPerMinute() > 0) {
-            long capacity = requestCapacity(limit);
-            out.add(new Charge(buckets.bucket(scope + ":rpm:" + limit.requestsPerMinute(),
-                    configuration(capacity, limit.requestsPerMinute())), 1, capacity));
+            out.add(new Charge(requestBucket(scope, limit), 1, requestCapacity(limit)));
         }
         if (limit.tokensPerMinute() > 0 && tokens > 0) {
-            long capacity = tokenCapacity(limit);
-            out.add(new Charge(buckets.bucket(scope + ":tpm:" + limit.tokensPerMinute(),
-                    configuration(capacity, limit.tokensPerMinute())), tokens, capacity));
+            out.add(new Charge(tokenBucket(scope, limit), tokens, tokenCapacity(limit)));
         }
     }
 
     private List<Bucket> tokenBuckets(Permit permit) {
         List<Bucket> out = new ArrayList<>(2);
-        for (var scoped : List.of(
-                new Scoped(deploymentScope(permit.deployment()), permit.deployment().limits()),
-                new Scoped(providerScope(permit.provider()), permit.provider().limits()))) {
-            if (scoped.limit().tokensPerMinute() > 0) {
-                out.add(buckets.bucket(scoped.scope() + ":tpm:" + scoped.limit().tokensPerMinute(),
-                        configuration(tokenCapacity(scoped.limit()), scoped.limit().tokensPerMinute())));
-            }
+        if (permit.deployment().limits().tokensPerMinute() > 0) {
+            out.add(tokenBucket(deploymentScope(permit.deployment()), permit.deployment().limits()));
+        }
+        if (permit.provider().limits().tokensPerMinute() > 0) {
+            out.add(tokenBucket(providerScope(permit.provider()), permit.provider().limits()));
         }
         return out;
     }
 
-    private record Scoped(String scope, RateLimit limit) {
+    /** The id names the limit too, so a changed limit starts a fresh bucket. */
+    private Bucket requestBucket(String scope, RateLimit limit) {
+        return buckets.bucket(scope + ":rpm:" + limit.requestsPerMinute(),
+                configuration(requestCapacity(limit), limit.requestsPerMinute()));
+    }
+
+    private Bucket tokenBucket(String scope, RateLimit limit) {
+        return buckets.bucket(scope + ":tpm:" + limit.tokensPerMinute(),
+                configuration(tokenCapacity(limit), limit.tokensPerMinute()));
     }
 
     static long requestCapacity(RateLimit limit) {
