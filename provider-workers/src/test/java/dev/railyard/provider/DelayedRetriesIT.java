@@ -41,6 +41,7 @@ class DelayedRetriesIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final EventCodec CODEC = new EventCodec();
 
+    private static WorkerRig rig;
     private static Vertx vertx;
     private static Simulator simulator;
     private static KafkaClients clients;
@@ -48,19 +49,17 @@ class DelayedRetriesIT {
 
     @BeforeAll
     static void start(SharedInfrastructure.Servers servers) throws Exception {
-        vertx = Vertx.vertx();
-        simulator = new Simulator(vertx, SimulatorSettings.defaults().withLatencyMs(5).withRetryAfterMs(6_000));
-        simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        clients = new KafkaClients(servers.bootstrapServers());
-        producer = clients.producer("delayed-retries-it");
+        rig = WorkerRig.start(servers, SimulatorSettings.defaults().withLatencyMs(5).withRetryAfterMs(6_000), "delayed-retries-it");
+        vertx = rig.vertx();
+        simulator = rig.simulator();
+        clients = rig.clients();
+        producer = rig.producer();
         new TopicSetup(clients, 2, (short) 1).ensure(List.of());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        producer.close();
-        simulator.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        rig.close();
     }
 
     private static String key(ConsumerRecord<byte[], byte[]> r) {

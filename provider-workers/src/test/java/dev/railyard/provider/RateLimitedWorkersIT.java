@@ -44,6 +44,7 @@ class RateLimitedWorkersIT {
     private static final EventCodec CODEC = new EventCodec();
     private static final AtomicInteger PROVIDERS = new AtomicInteger();
 
+    private static WorkerRig rig;
     private static Vertx vertx;
     private static Simulator simulator;
     private static KafkaClients clients;
@@ -51,18 +52,16 @@ class RateLimitedWorkersIT {
 
     @BeforeAll
     static void start(SharedInfrastructure.Servers servers) throws Exception {
-        vertx = Vertx.vertx();
-        simulator = new Simulator(vertx, SimulatorSettings.defaults().withLatencyMs(5).withRetryAfterMs(2_000));
-        simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        clients = new KafkaClients(servers.bootstrapServers());
-        producer = clients.producer("rate-limited-it");
+        rig = WorkerRig.start(servers, SimulatorSettings.defaults().withLatencyMs(5).withRetryAfterMs(2_000), "rate-limited-it");
+        vertx = rig.vertx();
+        simulator = rig.simulator();
+        clients = rig.clients();
+        producer = rig.producer();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        producer.close();
-        simulator.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        rig.close();
     }
 
     private record Setup(String provider, String deploymentId, RailyardConfig config) {
