@@ -2,9 +2,13 @@ package dev.railyard.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,13 +16,14 @@ import java.util.Set;
 
 /**
  * Validates the {@code budgets:} section: a list of
- * {@code {id, scope: global|tenant|model|provider, <scope>: value, period, limit_usd, action: reject|warn}}.
- * The scope value sits under a key named after the scope ({@code tenant: team-a}); a model or provider
- * scope must name a configured model or provider.
+ * {@code {id, scope: global|tenant|api_key|project|tag|model|provider, <scope>: value, period, limit_usd,
+ * action: reject|defer|warn, alert_at: [50, 80, 100], alert_webhook: url}}.
+ * The scope value sits under a key named after the scope ({@code tenant: team-a}, {@code api_key: key_abc});
+ * a model or provider scope must name a configured model or provider.
  */
 final class BudgetSection {
-    private static final Set<String> FIELDS = Set.of("id", "scope", "tenant", "model", "provider", "period", "limit_usd", "action");
-    private static final Set<String> SCOPE_VALUE_FIELDS = Set.of("tenant", "model", "provider");
+    private static final List<String> SCOPE_VALUE_FIELDS = List.of("tenant", "api_key", "project", "tag", "model", "provider");
+    private static final Set<String> FIELDS = fields();
 
     private final Map<String, ProviderConfig> providers;
     private final Map<String, ModelSpec> models;
@@ -73,10 +78,65 @@ final class BudgetSection {
         BudgetPeriod period = choice(b, "period", BudgetPeriod.class, key);
         BudgetSpec.Action action = choice(b, "action", BudgetSpec.Action.class, key);
         BigDecimal limit = limit(b, key);
-        if (scope == null || period == null || action == null || limit == null) {
+        List<Integer> alertAt = alertAt(b, key);
+        String webhook = webhook(b, key);
+        if (scope == null || period == null || action == null || limit == null || alertAt == null) {
             return null;
         }
-        return new BudgetSpec(id, scope, value, period, limit, action);
+        return new BudgetSpec(id, scope, value, period, limit, action, alertAt, webhook);
+    }
+
+    private static Set<String> fields() {
+        Set<String> fields = new LinkedHashSet<>(List.of("id", "scope"));
+        fields.addAll(SCOPE_VALUE_FIELDS);
+        fields.addAll(List.of("period", "limit_usd", "action", "alert_at", "alert_webhook"));
+        return Collections.unmodifiableSet(fields);
+    }
+
+    /** Percent thresholds, positive whole numbers in ascending order; the defaults when absent. */
+    private List<Integer> alertAt(JsonNode b, String key) {
+        JsonNode v = b.get("alert_at");
+        if (v == null || v.isNull()) {
+            return BudgetSpec.DEFAULT_ALERT_AT;
+        }
+        if (!v.isArray()) {
+            problems.add(key + ".alert_at: must be a list of percentages, e.g. [50, 80, 100]");
+            return null;
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode t = v.get(i);
+            if (!t.canConvertToInt() || !t.isIntegralNumber() || t.asInt() <= 0) {
+                problems.add(key + ".alert_at[" + i + "]: must be a positive whole percentage, got '" + t.asText() + "'");
+                return null;
+            }
+            if (!out.isEmpty() && t.asInt() <= out.get(out.size() - 1)) {
+                problems.add(key + ".alert_at[" + i + "]: thresholds must be in ascending order, got " + t.asInt()
+                        + " after " + out.get(out.size() - 1));
+                return null;
+            }
+            out.add(t.asInt());
+        }
+        return List.copyOf(out);
+    }
+
+    private String webhook(JsonNode b, String key) {
+        JsonNode v = b.get("alert_webhook");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        String url = v.asText("");
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problems.add(key + ".alert_webhook: must be an http(s) URL, got '" + url + "'");
+        return null;
     }
 
     private String scopeValue(JsonNode b, BudgetSpec.Scope scope, String key) {
@@ -91,7 +151,7 @@ final class BudgetSection {
         String field = scope.code();
         String value = b.path(field).asText("");
         if (value.isBlank()) {
-            problems.add(key + "." + field + ": required for a " + field + " budget");
+            problems.add(key + "." + field + ": required for " + (field.startsWith("a") ? "an " : "a ") + field + " budget");
         } else if (scope == BudgetSpec.Scope.MODEL && !models.containsKey(value)) {
             problems.add(key + ".model: '" + value + "' is not in models");
         } else if (scope == BudgetSpec.Scope.PROVIDER && !providers.containsKey(value)) {
@@ -121,7 +181,7 @@ final class BudgetSection {
             return null;
         }
         try {
-            // asText keeps the YAML literal, so 0.1 stays exactly 0.1 (never a binary double).
+            // The loader reads YAML decimals as BigDecimal, so 0.1 stays exactly 0.1 (never a binary double).
             BigDecimal limit = new BigDecimal(v.asText());
             if (limit.signum() < 0) {
                 problems.add(key + ".limit_usd: must not be negative");

@@ -1,12 +1,12 @@
 package dev.railyard.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,9 @@ public final class ConfigLoader {
     private static final Set<String> MODEL_KINDS = Set.of("chat", "embedding");
 
     private final Map<String, String> env;
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    // Decimals as BigDecimal, so a price or limit of 1.00 or 0.1 is read exactly as written, never via a double.
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     public ConfigLoader(Map<String, String> env) {
         this.env = env;
@@ -126,6 +128,7 @@ public final class ConfigLoader {
             problems.add("models: at least one model is required");
             return out;
         }
+        PriceSection prices = new PriceSection(problems);
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = "models." + e.getKey();
@@ -134,13 +137,11 @@ public final class ConfigLoader {
             if (!MODEL_KINDS.contains(kind)) {
                 problems.add(key + ".kind: must be one of " + MODEL_KINDS + ", got '" + kind + "'");
             }
-            BigDecimal in = price(m, "input_per_million", key, problems, null);
-            BigDecimal outPrice = price(m, "output_per_million", key, problems, BigDecimal.ZERO);
-            BigDecimal cached = price(m, "cached_input_per_million", key, problems, in);
+            PriceSchedule schedule = prices.model(m, key);
             Set<String> caps = new LinkedHashSet<>();
             m.path("capabilities").forEach(c -> caps.add(c.asText()));
             out.put(e.getKey(), new ModelSpec(e.getKey(), m.path("owned_by").asText("railyard"), kind,
-                    in, outPrice, cached, (int) positiveLong(m, "context_window", 8192, key, problems), Set.copyOf(caps)));
+                    schedule, (int) positiveLong(m, "context_window", 8192, key, problems), Set.copyOf(caps)));
         }
         return out;
     }
@@ -153,6 +154,7 @@ public final class ConfigLoader {
             return out;
         }
         Set<String> ids = new HashSet<>();
+        PriceSection prices = new PriceSection(problems);
         for (int i = 0; i < node.size(); i++) {
             JsonNode d = node.get(i);
             String key = "deployments[" + i + "]";
@@ -174,7 +176,8 @@ public final class ConfigLoader {
                     positiveLong(d, "expected_latency_ms", Deployment.DEFAULT_EXPECTED_LATENCY_MS, key, problems),
                     (int) positiveLong(d, "context_window", 0, key, problems),
                     positiveNumber(d, "weight", Deployment.DEFAULT_WEIGHT, key, problems),
-                    limits(d.path("limits"), key + ".limits", problems)));
+                    limits(d.path("limits"), key + ".limits", problems),
+                    prices.deployment(d, key, models.containsKey(model) ? models.get(model).prices().initial() : Price.FREE)));
         }
         return out;
     }
@@ -192,27 +195,6 @@ public final class ConfigLoader {
         }
         long park = positiveLong(node, "delay_topic_after_ms", d.delayTopicAfter().toMillis(), "retry", problems);
         return new RetryPolicy(attempts, Duration.ofMillis(base), Duration.ofMillis(max), Duration.ofMillis(park));
-    }
-
-    private static BigDecimal price(JsonNode m, String field, String key, List<String> problems, BigDecimal fallback) {
-        JsonNode v = m.get(field);
-        if (v == null || v.isNull()) {
-            if (fallback == null) {
-                problems.add(key + "." + field + ": required (US dollars per million tokens)");
-                return BigDecimal.ZERO;
-            }
-            return fallback;
-        }
-        try {
-            BigDecimal price = new BigDecimal(v.asText());
-            if (price.signum() < 0) {
-                problems.add(key + "." + field + ": must not be negative");
-            }
-            return price;
-        } catch (NumberFormatException e) {
-            problems.add(key + "." + field + ": not a number: '" + v.asText() + "'");
-            return BigDecimal.ZERO;
-        }
     }
 
     static long positiveLong(JsonNode n, String field, long fallback, String key, List<String> problems) {

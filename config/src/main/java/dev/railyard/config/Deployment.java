@@ -14,6 +14,8 @@ import java.util.List;
  *                              model's, 0 to use the model's
  * @param weight                its share of a route's split when the split names no variants
  * @param limits                the provider's RPM/TPM quota for this deployment, shared by every worker
+ * @param prices                the deployment's own prices when it is not billed at its model's (an Azure
+ *                              deployment, say), or null to use the model's
  */
 public record Deployment(
         String id,
@@ -25,7 +27,8 @@ public record Deployment(
         long expectedLatencyMs,
         int contextWindowOverride,
         double weight,
-        RateLimit limits) {
+        RateLimit limits,
+        PriceSchedule prices) {
 
     public static final double DEFAULT_QUALITY = 0.5;
     public static final long DEFAULT_EXPECTED_LATENCY_MS = 1000;
@@ -34,6 +37,12 @@ public record Deployment(
     public Deployment {
         tags = List.copyOf(tags);
         limits = limits == null ? RateLimit.NONE : limits;
+    }
+
+    /** A deployment billed at its model's prices. */
+    public Deployment(String id, String provider, String model, String providerModel, List<String> tags, double quality,
+                      long expectedLatencyMs, int contextWindowOverride, double weight, RateLimit limits) {
+        this(id, provider, model, providerModel, tags, quality, expectedLatencyMs, contextWindowOverride, weight, limits, null);
     }
 
     /** A deployment without rate limits. */

@@ -1,5 +1,6 @@
 package dev.railyard.config;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,19 @@ public record RailyardConfig(
         return Optional.ofNullable(models.get(name));
     }
 
+    /** What a deployment is billed at: its own prices when it has them, else its model's (free for an unknown model). */
+    public PriceSchedule prices(Deployment deployment) {
+        if (deployment.prices() != null) {
+            return deployment.prices();
+        }
+        return model(deployment.model()).map(ModelSpec::prices).orElse(PriceSchedule.FREE);
+    }
+
+    /** The price of a call on {@code deployment} that starts at {@code startedAt}. */
+    public Price price(Deployment deployment, Instant startedAt) {
+        return prices(deployment).at(startedAt);
+    }
+
     public Optional<Deployment> deployment(String id) {
         return deployments.stream().filter(d -> d.id().equals(id)).findFirst();
     }
@@ -81,6 +95,11 @@ public record RailyardConfig(
 
     /** The budgets a job of {@code tenant} on {@code deployment} counts against, in configuration order. */
     public List<BudgetSpec> budgetsFor(String tenant, Deployment deployment) {
-        return budgets.stream().filter(b -> b.appliesTo(tenant, deployment.model(), deployment.provider())).toList();
+        return budgetsFor(new BudgetSpec.Subject(tenant, null, null, List.of(), deployment.model(), deployment.provider()));
+    }
+
+    /** The configured budgets a job described by {@code subject} counts against, in configuration order. */
+    public List<BudgetSpec> budgetsFor(BudgetSpec.Subject subject) {
+        return budgets.stream().filter(b -> b.appliesTo(subject)).toList();
     }
 }

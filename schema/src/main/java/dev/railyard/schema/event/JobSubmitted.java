@@ -13,6 +13,7 @@ import java.util.Map;
  * @param lineNumber the 1-based line of the batch input file, or 0
  * @param priority   interactive, standard or bulk
  * @param deadline   when the job expires if not finished, or null
+ * @param apiKeyId   the id of the API key the job was submitted with (budgets can be scoped to it), or null
  */
 public record JobSubmitted(
         int schemaVersion,
@@ -29,5 +30,14 @@ public record JobSubmitted(
         String priority,
         Instant deadline,
         Map<String, String> metadata,
-        String callbackUrl) implements RailyardEvent {
+        String callbackUrl,
+        String apiKeyId) implements RailyardEvent {
+
+    /** A job without an API key id (submitted straight to Kafka, or by a producer that predates it). */
+    public JobSubmitted(int schemaVersion, String eventId, String jobId, Instant occurredAt, String tenant, String batchId,
+                        String customId, int lineNumber, String endpoint, String model, JsonNode body, String priority,
+                        Instant deadline, Map<String, String> metadata, String callbackUrl) {
+        this(schemaVersion, eventId, jobId, occurredAt, tenant, batchId, customId, lineNumber, endpoint, model, body, priority,
+                deadline, metadata, callbackUrl, null);
+    }
 }
