@@ -16,16 +16,15 @@ import dev.railyard.schema.event.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
-import java.util.function.Function;
 
 /**
  * Calls a deployment until it answers, a permanent error comes back, or the retry policy's attempts
@@ -63,7 +62,7 @@ final class AttemptLoop {
      * @param promptTokens the router's prompt estimate (0 when unknown), charged against TPM with the output limit
      */
     Future<CallOutcome> run(ProviderAdapter adapter, Deployment deployment, ProviderConfig provider, JobSubmitted job,
-                            int hop, int promptTokens, Function<Usage, BigDecimal> price) {
+                            int hop, int promptTokens, AttemptPrice price) {
         return run(adapter, deployment, provider, job, hop, 1, promptTokens, price);
     }
 
@@ -72,8 +71,8 @@ final class AttemptLoop {
      * A retry that must wait {@link RetryPolicy#delayTopicAfter()} or longer ends the run as parked.
      */
     Future<CallOutcome> run(ProviderAdapter adapter, Deployment deployment, ProviderConfig provider, JobSubmitted job,
-                            int hop, int firstTry, int promptTokens, Function<Usage, BigDecimal> price) {
-        Run run = new Run(adapter, deployment, provider, job, hop, TokenDemand.of(job, promptTokens), price, Promise.promise());
+                            int hop, int firstTry, int promptTokens, AttemptPrice price) {
+        Run run = new Run(adapter, deployment, provider, job, hop, promptTokens, price, Promise.promise());
         if (firstTry > policy.maxAttempts()) {
             run.done.fail(new IllegalStateException("try " + firstTry + " is past the policy's " + policy.maxAttempts()));
         } else {
@@ -88,21 +87,23 @@ final class AttemptLoop {
         private final ProviderConfig provider;
         private final JobSubmitted job;
         private final int hop;
+        private final int promptTokens;
         private final long tokens;
-        private final Function<Usage, BigDecimal> price;
+        private final AttemptPrice price;
         private final Promise<CallOutcome> done;
         private final List<Attempt> attempts = new ArrayList<>();
         private Instant firstStarted;
         private long firstStartedNanos;
 
-        Run(ProviderAdapter adapter, Deployment deployment, ProviderConfig provider, JobSubmitted job, int hop, long tokens,
-            Function<Usage, BigDecimal> price, Promise<CallOutcome> done) {
+        Run(ProviderAdapter adapter, Deployment deployment, ProviderConfig provider, JobSubmitted job, int hop, int promptTokens,
+            AttemptPrice price, Promise<CallOutcome> done) {
             this.adapter = adapter;
             this.deployment = deployment;
             this.provider = provider;
             this.job = job;
             this.hop = hop;
-            this.tokens = tokens;
+            this.promptTokens = promptTokens;
+            this.tokens = TokenDemand.of(job, promptTokens);
             this.price = price;
             this.done = done;
         }
@@ -145,9 +146,10 @@ final class AttemptLoop {
                     response.cause()));
         }
 
-        private void finished(int tryNumber, Permit permit, Instant startedAt, long latencyMs, ProviderResponse response,
+        private void finished(int tryNumber, Permit permit, Instant startedAt, long latencyMs, ProviderResponse answer,
                               Throwable failure) {
             if (failure == null) {
+                ProviderResponse response = UsageEstimate.filled(answer, job, promptTokens);
                 quotas.settle(permit, used(response.usage()));
                 if (response.quotaResetIn() != null) {
                     // The provider says this quota is spent: hold every worker until it resets, rather than meet 429s.
@@ -159,14 +161,15 @@ final class AttemptLoop {
             }
             ProviderException error = failure instanceof ProviderException pe ? pe
                     : new ProviderException(JobError.of(ErrorType.INTERNAL, "adapter failed: " + failure), null, failure);
-            error.answered().ifPresent(answer -> quotas.settle(permit, used(answer.usage())));
+            Optional<ProviderResponse> answered = error.answered().map(a -> UsageEstimate.filled(a, job, promptTokens));
+            answered.ifPresent(a -> quotas.settle(permit, used(a.usage())));
             if (error.error().type() == ErrorType.RATE_LIMITED && error.retryAfter().isPresent()) {
                 // The provider's word holds for every worker, not just this job's next try.
                 quotas.pause(deployment, error.retryAfter().get(), "429 from " + deployment.id());
             }
-            attempts.add(error.answered()
-                    .map(answer -> Attempts.answeredButFailed(job.jobId(), hop, tryNumber, deployment, startedAt, latencyMs,
-                            answer, error.error(), price))
+            attempts.add(answered
+                    .map(a -> Attempts.answeredButFailed(job.jobId(), hop, tryNumber, deployment, startedAt, latencyMs,
+                            a, error.error(), price))
                     .orElseGet(() -> Attempts.failed(job.jobId(), hop, tryNumber, deployment, startedAt, latencyMs, error.error())));
             if (error.retryable() && tryNumber < policy.maxAttempts()) {
                 Duration delay = Backoff.delay(tryNumber, policy.baseDelay(), policy.maxDelay(),

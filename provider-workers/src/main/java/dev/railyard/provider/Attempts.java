@@ -7,7 +7,6 @@ import dev.railyard.schema.event.Usage;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Builds attempt records. Only an answered call is billed: calls that got no answer, or an error
@@ -18,14 +17,14 @@ final class Attempts {
     private Attempts() {
     }
 
-    /** @param price the cost of a usage at the deployment's model prices */
+    /** @param price the cost of a usage at the deployment's price when the attempt started */
     static Attempt succeeded(String jobId, int hop, int tryNumber, Deployment deployment, Instant startedAt,
-                             long latencyMs, ProviderResponse response, Function<Usage, BigDecimal> price) {
+                             long latencyMs, ProviderResponse response, AttemptPrice price) {
         Usage usage = response.usage() == null ? Usage.NONE : response.usage();
         boolean billed = !Usage.NONE.equals(usage);
         return new Attempt(Attempt.id(jobId, hop, tryNumber), deployment.id(), deployment.provider(), deployment.model(),
                 hop, tryNumber, startedAt, latencyMs, response.httpStatus(), usage,
-                billed ? price.apply(usage) : BigDecimal.ZERO, billed, null);
+                billed ? price.cost(usage, startedAt) : BigDecimal.ZERO, billed, null);
     }
 
     static Attempt failed(String jobId, int hop, int tryNumber, Deployment deployment, Instant startedAt,
@@ -39,12 +38,12 @@ final class Attempts {
      * match the job's response_format, say): failed, yet billed at the answer's usage.
      */
     static Attempt answeredButFailed(String jobId, int hop, int tryNumber, Deployment deployment, Instant startedAt,
-                                     long latencyMs, ProviderResponse answer, JobError error, Function<Usage, BigDecimal> price) {
+                                     long latencyMs, ProviderResponse answer, JobError error, AttemptPrice price) {
         Usage usage = answer.usage() == null ? Usage.NONE : answer.usage();
         boolean billed = !Usage.NONE.equals(usage);
         return new Attempt(Attempt.id(jobId, hop, tryNumber), deployment.id(), deployment.provider(), deployment.model(),
                 hop, tryNumber, startedAt, latencyMs, answer.httpStatus(), usage,
-                billed ? price.apply(usage) : BigDecimal.ZERO, billed, error);
+                billed ? price.cost(usage, startedAt) : BigDecimal.ZERO, billed, error);
     }
 
     /** What the job cost: the sum over billed attempts. */

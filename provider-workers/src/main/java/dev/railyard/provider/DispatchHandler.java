@@ -21,6 +21,7 @@ import dev.railyard.schema.event.Outcome;
 import dev.railyard.schema.event.RailyardEvent;
 import dev.railyard.schema.event.Usage;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -98,16 +98,16 @@ final class DispatchHandler implements RecordHandler {
             return publish(record, expired(dispatched, List.of(), BigDecimal.ZERO,
                     JobError.of(ErrorType.TIMEOUT, "deadline " + deadline + " passed before the job started")));
         }
-        Function<Usage, BigDecimal> price = usage -> config.model(deployment.get().model())
-                .map(m -> m.cost(usage)).orElse(BigDecimal.ZERO);
+        AttemptPrice price = AttemptPrice.of(config, deployment.get(), dispatched.job());
         CompletableFuture<Void> done = new CompletableFuture<>();
         int hop = dispatched.decision().hop();
         // A job back from a delay topic keeps counting its tries on this hop.
         int firstTry = 1 + (int) dispatched.previousAttemptsOrEmpty().stream().filter(a -> a.hop() == hop).count();
         long waitMs = remainingDelayMs(record, now);
-        // A context per job, so its attempts, timers and callbacks run in order on one event loop. (Vert.x
-        // pins contexts made from a plain thread to one loop, so one provider's jobs share its poll thread's loop.)
-        vertx.getOrCreateContext().runOnContext(v -> afterDelay(waitMs, () -> attempts
+        // A context per job, so its attempts, timers and callbacks run in order on one event loop. Each new
+        // context takes the next event loop, so one provider's jobs spread over every core; getOrCreateContext()
+        // from the poll thread would pin them all to that thread's one loop.
+        ((VertxInternal) vertx).createEventLoopContext().runOnContext(v -> afterDelay(waitMs, () -> attempts
                 .run(adapter, deployment.get(), config.providers().get(deployment.get().provider()), dispatched.job(),
                         hop, firstTry, dispatched.decision().estimatedPromptTokens(), price)
                 .onComplete(outcome -> {

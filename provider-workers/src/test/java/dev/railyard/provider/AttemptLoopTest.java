@@ -74,7 +74,7 @@ class AttemptLoopTest {
 
     private static CallOutcome run(ScriptedProvider provider, AtomicBoolean running) throws Exception {
         AttemptLoop loop = new AttemptLoop(vertx, POLICY, () -> 0.5, running::get, Clock.systemUTC());
-        return loop.run(provider, DEPLOYMENT, PROVIDER, Jobs.chat("job-1", "gpt-4o-mini", "hi"), 1, 0, u -> new BigDecimal("0.01"))
+        return loop.run(provider, DEPLOYMENT, PROVIDER, Jobs.chat("job-1", "gpt-4o-mini", "hi"), 1, 0, (u, t) -> new BigDecimal("0.01"))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -106,7 +106,7 @@ class AttemptLoopTest {
         Instant before = Instant.now();
 
         CallOutcome outcome = loop.run(provider, DEPLOYMENT, PROVIDER, Jobs.chat("job-q", "gpt-4o-mini", "hi"), 1, 0,
-                u -> BigDecimal.ONE).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                (u, t) -> BigDecimal.ONE).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         assertThat(outcome.succeeded()).isTrue();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -38,7 +38,7 @@ class AttemptsTest {
     void successful_attempts_are_billed_at_the_models_exact_prices(long prompt, long completion, long cached, String cost) {
         Usage usage = new Usage(prompt, completion, cached);
 
-        Attempt a = Attempts.succeeded("job-1", 1, 2, DEPLOYMENT, T0, 40, ok(usage), MINI::cost);
+        Attempt a = Attempts.succeeded("job-1", 1, 2, DEPLOYMENT, T0, 40, ok(usage), (u, t) -> MINI.cost(u));
 
         assertThat(a.cost()).isEqualByComparingTo(cost);
         assertThat(a.billed()).isEqualTo(!usage.equals(Usage.NONE));
@@ -70,7 +70,7 @@ class AttemptsTest {
         List<Attempt> attempts = List.of(
                 Attempts.failed("j", 1, 1, DEPLOYMENT, T0, 5, JobError.of(ErrorType.SERVER_ERROR, "boom")),
                 Attempts.failed("j", 1, 2, DEPLOYMENT, T0, 5, JobError.of(ErrorType.TIMEOUT, "slow")),
-                Attempts.succeeded("j", 1, 3, DEPLOYMENT, T0, 5, ok(new Usage(8, 12, 0)), MINI::cost));
+                Attempts.succeeded("j", 1, 3, DEPLOYMENT, T0, 5, ok(new Usage(8, 12, 0)), (u, t) -> MINI.cost(u)));
 
         assertThat(Attempts.billedCost(attempts)).isEqualByComparingTo("0.0000084");
         assertThat(Attempts.billedCost(List.of())).isEqualByComparingTo("0");
@@ -82,7 +82,7 @@ class AttemptsTest {
         ProviderResponse response = ok(new Usage(8, 12, 0));
         List<Attempt> attempts = List.of(
                 Attempts.failed("job-7", 1, 1, DEPLOYMENT, T0, 5, JobError.of(ErrorType.SERVER_ERROR, "boom")),
-                Attempts.succeeded("job-7", 1, 2, DEPLOYMENT, T0, 5, response, MINI::cost));
+                Attempts.succeeded("job-7", 1, 2, DEPLOYMENT, T0, 5, response, (u, t) -> MINI.cost(u)));
 
         JobResult r = JobResults.of(job, DEPLOYMENT.id(), new CallOutcome(attempts, response, null, T0, 77), T0);
 

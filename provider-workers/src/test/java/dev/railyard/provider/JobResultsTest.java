@@ -43,7 +43,7 @@ class JobResultsTest {
     void a_streamed_success_carries_its_time_to_first_token_and_tokens_per_second_to_the_result() {
         ProviderResponse streamed = response(101, 1100, 100L);
         List<Attempt> attempts = List.of(Attempts.succeeded("job-1", 1, 1, DEPLOYMENT, T0, 1100, streamed,
-                usage -> BigDecimal.ONE));
+                (usage, startedAt) -> BigDecimal.ONE));
 
         JobResult r = JobResults.of(Jobs.chat("job-1", "nova-lite", "hi"), DEPLOYMENT.id(),
                 new CallOutcome(attempts, streamed, null, T0, 1100), T0);

@@ -81,7 +81,7 @@ class StructuredOutputBillingTest {
     private static CallOutcome run(ProviderAdapter provider) throws Exception {
         ProviderAdapter checked = new StructuredOutputAdapter(provider, new StructuredOutput(new SchemaCache(4)), JSON);
         AttemptLoop loop = new AttemptLoop(vertx, POLICY, () -> 0.5, () -> true, Clock.systemUTC());
-        return loop.run(checked, DEPLOYMENT, PROVIDER, job(), 1, 0, u -> new BigDecimal("0.01"))
+        return loop.run(checked, DEPLOYMENT, PROVIDER, job(), 1, 0, (u, t) -> new BigDecimal("0.01"))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
