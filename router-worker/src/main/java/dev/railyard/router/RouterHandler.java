@@ -4,6 +4,7 @@ import dev.railyard.kafka.BatchHandler;
 import dev.railyard.kafka.DeadLetters;
 import dev.railyard.kafka.Sends;
 import dev.railyard.router.budget.BudgetStoreException;
+import dev.railyard.router.budget.Reservation;
 import dev.railyard.router.budget.Reservations;
 import dev.railyard.router.policy.Route;
 import dev.railyard.router.policy.RoutingPolicy;
@@ -25,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,8 +36,9 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * Routes one polled batch of submitted jobs: each record becomes a dispatch, a failed result, an
- * expired result (its deadline passed before routing), or a dead letter (or a failed result and a dead letter). The batch completes when every record it
- * produced is acknowledged, so offsets are committed only after that.
+ * expired result (its deadline passed before routing), a rejected result (a budget cannot hold it), a held job (a
+ * defer budget cannot hold it yet; nothing is sent), or a dead letter (or a failed result and a dead letter). The
+ * batch completes when every record it produced is acknowledged, so offsets are committed only after that.
  */
 final class RouterHandler implements BatchHandler {
     static final String STAGE = "router";
@@ -133,15 +134,18 @@ final class RouterHandler implements BatchHandler {
         };
     }
 
-    /** Holds the job's worst-case cost on its budgets, then dispatches; a budget that cannot hold it rejects the job. */
+    /**
+     * Holds the job's worst-case cost on its budgets, then dispatches; a reject budget that cannot hold it rejects the
+     * job, a defer budget holds it (in the budget store, released later by the DeferralRelease) and nothing is sent.
+     */
     private CompletableFuture<?> reserveAndDispatch(ConsumerRecord<byte[], byte[]> record, JobSubmitted job, Route.Routed routed) {
-        Optional<String> refusal = reservations.reserve(job, tenant(record, job), routed.decision());
-        if (refusal.isPresent()) {
-            return publish(record, job, Topics.JOBS_RESULTS, terminal(record, job, Outcome.REJECTED,
-                    JobError.of(ErrorType.BUDGET_EXCEEDED, refusal.get())).withRouting(routed.decision()));
-        }
-        return publishDispatch(record, job, new JobDispatched(RailyardEvent.CURRENT_SCHEMA_VERSION,
-                UUID.randomUUID().toString(), job.jobId(), clock.instant(), job, routed.decision()));
+        return switch (reservations.reserve(job, tenant(record, job), record.key(), routed.decision())) {
+            case Reservation.Reserved reserved -> publishDispatch(record, job, new JobDispatched(RailyardEvent.CURRENT_SCHEMA_VERSION,
+                    UUID.randomUUID().toString(), job.jobId(), clock.instant(), job, routed.decision()));
+            case Reservation.Rejected rejected -> publish(record, job, Topics.JOBS_RESULTS, terminal(record, job, Outcome.REJECTED,
+                    JobError.of(ErrorType.BUDGET_EXCEEDED, rejected.reason())).withRouting(routed.decision()));
+            case Reservation.Deferred deferred -> CompletableFuture.completedFuture(null);
+        };
     }
 
     private JobResult failed(ConsumerRecord<byte[], byte[]> record, JobSubmitted job, JobError error) {

@@ -2,7 +2,6 @@ package dev.railyard.router.budget;
 
 import dev.railyard.schema.event.JobSubmitted;
 import dev.railyard.schema.event.RoutingDecision;
-import java.util.Optional;
 
 /**
  * The router's last step before dispatch: hold a routed job's worst-case cost on the budgets it counts
@@ -12,15 +11,17 @@ import java.util.Optional;
 public interface Reservations {
 
     /**
-     * Reserves {@code decision.estimatedCost()} for the job, or refuses.
+     * Reserves the worst case of {@code decision.estimatedCost()} for the job, or refuses or holds it.
      *
-     * @return why the job may not run (naming the budget), or empty when it is reserved (or needs no reservation)
+     * @param tenant the job's tenant (the record's tenant header, else the job's field)
+     * @param key    the submitted record's Kafka key, kept with a held job so its release keeps its partition
+     * @return reserved, rejected (naming the budget) or deferred (held by a {@code defer} budget)
      * @throws BudgetStoreException when the budget store cannot be reached: the batch should be retried
      */
-    Optional<String> reserve(JobSubmitted job, String tenant, RoutingDecision decision);
+    Reservation reserve(JobSubmitted job, String tenant, byte[] key, RoutingDecision decision);
 
     /** No budgets enforced. */
     static Reservations none() {
-        return (job, tenant, decision) -> Optional.empty();
+        return (job, tenant, key, decision) -> Reservation.reserved();
     }
 }

@@ -2,9 +2,11 @@ package dev.railyard.router.budget;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.railyard.config.ModelSpec;
+import dev.railyard.config.Price;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 /**
  * What the router reserves for a job: the routing decision's estimate plus the prompt tokens the estimate
@@ -25,8 +27,22 @@ final class WorstCase {
     private WorstCase() {
     }
 
+    /**
+     * The worst case at a model's catalog prices: the framing at the highest input price the model ever has in
+     * its schedule, so a scheduled increase is covered without a clock. It does not see a deployment's own
+     * prices; {@link #cost(BigDecimal, JsonNode, Price)} with the deployment's ceiling does.
+     */
     static BigDecimal cost(BigDecimal estimate, JsonNode body, ModelSpec model) {
-        BigDecimal extra = model.inputPerMillion().multiply(BigDecimal.valueOf(framingTokens(body)))
+        return cost(estimate, body, model.prices().ceilingFrom(Instant.MIN));
+    }
+
+    /**
+     * @param ceiling the price the estimate was made at: the deployment's highest from now on (as the routing
+     *                policy prices it). The framing is priced at its input price without any batch discount, which
+     *                can only raise the bound.
+     */
+    static BigDecimal cost(BigDecimal estimate, JsonNode body, Price ceiling) {
+        BigDecimal extra = ceiling.inputPerMillion().multiply(BigDecimal.valueOf(framingTokens(body)))
                 .divide(MILLION, ModelSpec.COST_SCALE, RoundingMode.CEILING);
         return extra.signum() == 0 ? estimate : estimate.add(extra).add(ROUNDING);
     }

@@ -2,6 +2,8 @@ package dev.railyard.router.policy;
 
 import dev.railyard.config.Deployment;
 import dev.railyard.config.ModelSpec;
+import dev.railyard.config.Price;
+import dev.railyard.config.PriceSchedule;
 import dev.railyard.config.RailyardConfig;
 import dev.railyard.config.RouteSpec;
 import dev.railyard.schema.event.Endpoint;
@@ -10,6 +12,7 @@ import dev.railyard.schema.event.JobError;
 import dev.railyard.schema.event.JobSubmitted;
 import dev.railyard.schema.event.Usage;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -34,24 +37,35 @@ public final class RoutingPolicy {
     private final Function<Deployment, ModelSpec> prices;
     private final DeploymentHealth health;
     private final BudgetGate budget;
+    private final Clock clock;
 
     /** Catalog prices, every deployment healthy at its expected latency, no budget limits. */
     public RoutingPolicy(RailyardConfig config, TokenEstimator tokens) {
         this(config, tokens, d -> config.model(d.model()).orElseThrow());
     }
 
-    /** @param prices the prices a deployment charges (a provider may sell a model below list price) */
+    /**
+     * @param prices the model prices a deployment charges (a provider may sell a model below list price); a
+     *               deployment's own configured prices ({@link Deployment#prices()}) take precedence
+     */
     public RoutingPolicy(RailyardConfig config, TokenEstimator tokens, Function<Deployment, ModelSpec> prices) {
         this(config, tokens, prices, DeploymentHealth.expected(), BudgetGate.allowAll());
     }
 
     public RoutingPolicy(RailyardConfig config, TokenEstimator tokens, Function<Deployment, ModelSpec> prices,
                          DeploymentHealth health, BudgetGate budget) {
+        this(config, tokens, prices, health, budget, Clock.systemUTC());
+    }
+
+    /** @param clock the time that decides which prices are in effect (and which are still to come) */
+    public RoutingPolicy(RailyardConfig config, TokenEstimator tokens, Function<Deployment, ModelSpec> prices,
+                         DeploymentHealth health, BudgetGate budget, Clock clock) {
         this.config = config;
         this.tokens = tokens;
         this.prices = prices;
         this.health = health;
         this.budget = budget;
+        this.clock = clock;
     }
 
     /** Routes a job whose request is already valid and whose {@code model} is set. */
@@ -133,8 +147,19 @@ public final class RoutingPolicy {
 
     private Candidate candidate(Deployment d, Request request) {
         int prompt = request.prompt().tokens(TokenEstimator.openAiTokenizer(config.model(d.model()).orElseThrow()));
-        BigDecimal cost = prices.apply(d).cost(new Usage(prompt, request.maxOutputTokens(), 0));
+        // The estimate feeds the budget reservation, so it must never be below what the call can bill. The
+        // call runs after routing (maybe after a delay topic), so a scheduled price increase may be in effect
+        // by then: price it at the ceiling of the price in effect now and every later one, with the batch
+        // discount (and per-request fee) of the job's case.
+        boolean inBatch = request.job().batchId() != null && !request.job().batchId().isBlank();
+        BigDecimal cost = ceiling(d).cost(new Usage(prompt, request.maxOutputTokens(), 0), inBatch);
         return new Candidate(d, prompt, cost, health.latencyP50Millis(d));
+    }
+
+    /** The highest price a call routed now to {@code d} can be billed at ({@link PriceSchedule#ceilingFrom}). */
+    private Price ceiling(Deployment d) {
+        PriceSchedule schedule = d.prices() != null ? d.prices() : prices.apply(d).prices();
+        return schedule.ceilingFrom(clock.instant());
     }
 
     /** A route's deployments in target order, each once. */

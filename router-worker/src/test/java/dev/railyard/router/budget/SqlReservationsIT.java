@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SqlReservationsIT {
     private static final Instant NOW = Instant.parse("2026-03-15T10:20:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final byte[] KEY = "acme:standard".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static final RailyardConfig BASE = new ConfigLoader(Map.of()).parse("""
             providers:
               openai: { base_url: "https://api.openai.com/v1" }
@@ -53,6 +55,16 @@ class SqlReservationsIT {
     void setUp(SharedInfrastructure.Servers servers) {
         db = servers.dataSource();
         prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + "-"; // the database is shared by every test
+    }
+
+    @AfterEach
+    void dropHeldJobs() throws SQLException {
+        // Another test's router would release them (their budgets are unknown to it).
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("delete from budget_deferrals where budget_id like ?")) {
+            ps.setString(1, prefix + "%");
+            ps.executeUpdate();
+        }
     }
 
     private BudgetSpec budget(String id, BudgetSpec.Scope scope, String value, String limit, BudgetSpec.Action action) {
@@ -99,7 +111,7 @@ class SqlReservationsIT {
         BudgetSpec global = budget("g", BudgetSpec.Scope.GLOBAL, null, "1", BudgetSpec.Action.REJECT);
         BudgetSpec tenant = budget("t", BudgetSpec.Scope.TENANT, "acme", "1", BudgetSpec.Action.REJECT);
         BudgetSpec other = budget("o", BudgetSpec.Scope.PROVIDER, "anthropic", "1", BudgetSpec.Action.REJECT);
-        assertThat(reservations(global, tenant, other).reserve(job("j1-" + prefix, "acme"), "acme", decision("d1", "0.25"))).isEmpty();
+        assertThat(reservations(global, tenant, other).reserve(job("j1-" + prefix, "acme"), "acme", KEY, decision("d1", "0.25"))).isEqualTo(Reservation.reserved());
         assertThat(window(global.id())[1]).isEqualByComparingTo("0.25");
         assertThat(window(tenant.id())[1]).isEqualByComparingTo("0.25");
         assertThat(window(other.id())).isNull();
@@ -111,9 +123,9 @@ class SqlReservationsIT {
         BudgetSpec global = budget("g", BudgetSpec.Scope.GLOBAL, null, "1", BudgetSpec.Action.REJECT);
         SqlReservations r = reservations(global);
         String id = "redelivered-" + prefix;
-        assertThat(r.reserve(job(id, "acme"), "acme", decision("d1", "0.40"))).isEmpty();
-        assertThat(r.reserve(job(id, "acme"), "acme", decision("d1", "0.40"))).isEmpty();
-        assertThat(r.reserve(job(id, "acme"), "acme", decision("d1", "0.40"))).isEmpty();
+        assertThat(r.reserve(job(id, "acme"), "acme", KEY, decision("d1", "0.40"))).isEqualTo(Reservation.reserved());
+        assertThat(r.reserve(job(id, "acme"), "acme", KEY, decision("d1", "0.40"))).isEqualTo(Reservation.reserved());
+        assertThat(r.reserve(job(id, "acme"), "acme", KEY, decision("d1", "0.40"))).isEqualTo(Reservation.reserved());
         assertThat(window(global.id())[1]).isEqualByComparingTo("0.40");
         assertThat(reservationRows(id)).isEqualTo(1);
     }
@@ -123,23 +135,24 @@ class SqlReservationsIT {
         BudgetSpec loose = budget("a-loose", BudgetSpec.Scope.GLOBAL, null, "100", BudgetSpec.Action.REJECT);
         BudgetSpec tight = budget("b-tight", BudgetSpec.Scope.TENANT, "acme", "1.00", BudgetSpec.Action.REJECT);
         SqlReservations r = reservations(loose, tight);
-        assertThat(r.reserve(job("a-" + prefix, "acme"), "acme", decision("d1", "0.60"))).isEmpty();
-        assertThat(r.reserve(job("b-" + prefix, "acme"), "acme", decision("d1", "0.40"))).isEmpty(); // exactly at the limit
-        Optional<String> refusal = r.reserve(job("c-" + prefix, "acme"), "acme", decision("d1", "0.000001"));
-        assertThat(refusal).hasValueSatisfying(m -> assertThat(m).contains("budget '" + tight.id() + "'").contains("limit $1.00"));
+        assertThat(r.reserve(job("a-" + prefix, "acme"), "acme", KEY, decision("d1", "0.60"))).isEqualTo(Reservation.reserved());
+        assertThat(r.reserve(job("b-" + prefix, "acme"), "acme", KEY, decision("d1", "0.40"))).isEqualTo(Reservation.reserved()); // exactly at the limit
+        Reservation refusal = r.reserve(job("c-" + prefix, "acme"), "acme", KEY, decision("d1", "0.000001"));
+        assertThat(refusal).isInstanceOfSatisfying(Reservation.Rejected.class,
+                m -> assertThat(m.reason()).contains("budget '" + tight.id() + "'").contains("limit $1.00"));
         assertThat(window(loose.id())[1]).isEqualByComparingTo("1.00"); // rolled back with the refusal
         assertThat(window(tight.id())[1]).isEqualByComparingTo("1.00");
         assertThat(reservationRows("c-" + prefix)).isZero();
         // Another tenant is not held by acme's budget.
-        assertThat(r.reserve(job("d-" + prefix, "other"), "other", decision("d1", "0.5"))).isEmpty();
+        assertThat(r.reserve(job("d-" + prefix, "other"), "other", KEY, decision("d1", "0.5"))).isEqualTo(Reservation.reserved());
     }
 
     @Test
     void a_warn_budget_reserves_past_its_limit() throws SQLException {
         BudgetSpec warn = budget("w", BudgetSpec.Scope.MODEL, "gpt-4o-mini", "0.10", BudgetSpec.Action.WARN);
         SqlReservations r = reservations(warn);
-        assertThat(r.reserve(job("w1-" + prefix, "acme"), "acme", decision("d1", "0.08"))).isEmpty();
-        assertThat(r.reserve(job("w2-" + prefix, "acme"), "acme", decision("d1", "0.08"))).isEmpty();
+        assertThat(r.reserve(job("w1-" + prefix, "acme"), "acme", KEY, decision("d1", "0.08"))).isEqualTo(Reservation.reserved());
+        assertThat(r.reserve(job("w2-" + prefix, "acme"), "acme", KEY, decision("d1", "0.08"))).isEqualTo(Reservation.reserved());
         assertThat(window(warn.id())[1]).isEqualByComparingTo("0.16");
     }
 
@@ -147,8 +160,8 @@ class SqlReservationsIT {
     void a_zero_cost_job_is_never_blocked_nor_recorded() throws SQLException {
         BudgetSpec spent = budget("z", BudgetSpec.Scope.GLOBAL, null, "0", BudgetSpec.Action.REJECT);
         SqlReservations r = reservations(spent);
-        assertThat(r.reserve(job("paid-" + prefix, "acme"), "acme", decision("d1", "0.01"))).isPresent();
-        assertThat(r.reserve(job("free-" + prefix, "acme"), "acme", decision("d-free", "0"))).isEmpty();
+        assertThat(r.reserve(job("paid-" + prefix, "acme"), "acme", KEY, decision("d1", "0.01"))).isInstanceOf(Reservation.Rejected.class);
+        assertThat(r.reserve(job("free-" + prefix, "acme"), "acme", KEY, decision("d-free", "0"))).isEqualTo(Reservation.reserved());
         assertThat(reservationRows("free-" + prefix)).isZero();
     }
 
@@ -158,19 +171,91 @@ class SqlReservationsIT {
         SqlReservations r = reservations(global);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            List<Future<Optional<String>>> outcomes = new ArrayList<>();
+            List<Future<Reservation>> outcomes = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 String id = "conc-" + i + "-" + prefix;
-                outcomes.add(pool.submit(() -> r.reserve(job(id, "acme"), "acme", decision("d1", "0.03"))));
+                outcomes.add(pool.submit(() -> r.reserve(job(id, "acme"), "acme", KEY, decision("d1", "0.03"))));
             }
             int accepted = 0;
-            for (Future<Optional<String>> f : outcomes) {
-                accepted += f.get().isEmpty() ? 1 : 0;
+            for (Future<Reservation> f : outcomes) {
+                accepted += f.get() instanceof Reservation.Reserved ? 1 : 0;
             }
             assertThat(accepted).isEqualTo(33); // floor(1.00 / 0.03)
             assertThat(window(global.id())[1]).isEqualByComparingTo("0.99");
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static JobSubmitted job(String id, String tenant, Instant deadline) {
+        return new JobSubmitted(1, "ev-" + id, id, NOW, tenant, null, null, 0, "/v1/chat/completions", "gpt-4o-mini",
+                null, "bulk", deadline, Map.of("project", "apollo"), null, "key_abc");
+    }
+
+    private List<Map<String, Object>> heldRows(String jobId) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select budget_id, window_start, amount, limit_at_deferral, deadline, deferred_at, job::text, record_key, tenant_header
+                from budget_deferrals where job_id = ?""")) {
+            ps.setString(1, jobId);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new java.util.HashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+    }
+
+    @Test
+    void a_defer_budget_holds_the_job_it_cannot_hold_reserves_nothing_and_a_redelivery_holds_it_once() throws SQLException {
+        BudgetSpec loose = budget("a-loose", BudgetSpec.Scope.API_KEY, "key_abc", "100", BudgetSpec.Action.REJECT);
+        BudgetSpec defer = budget("b-defer", BudgetSpec.Scope.PROJECT, "apollo", "0.50", BudgetSpec.Action.DEFER);
+        SqlReservations r = reservations(loose, defer);
+        Instant deadline = NOW.plusSeconds(3600);
+        assertThat(r.reserve(job("fits-" + prefix, "acme", deadline), "acme", KEY, decision("d1", "0.40"))).isEqualTo(Reservation.reserved());
+
+        String held = "held-" + prefix;
+        Reservation outcome = r.reserve(job(held, "acme", deadline), "acme", KEY, decision("d1", "0.20"));
+        assertThat(outcome).isInstanceOfSatisfying(Reservation.Deferred.class, d -> {
+            assertThat(d.budgetId()).isEqualTo(defer.id());
+            assertThat(d.reason()).contains("budget '" + defer.id() + "' (project apollo, daily, limit $0.50)", "held until");
+        });
+        assertThat(window(defer.id())[1]).isEqualByComparingTo("0.40"); // nothing reserved for the held job, anywhere
+        assertThat(window(loose.id())[1]).isEqualByComparingTo("0.40");
+        assertThat(reservationRows(held)).isZero();
+        assertThat(heldRows(held)).singleElement().satisfies(row -> {
+            assertThat(row.get("budget_id")).isEqualTo(defer.id());
+            assertThat(((java.sql.Timestamp) row.get("window_start")).toInstant()).isEqualTo(Instant.parse("2026-03-15T00:00:00Z"));
+            assertThat((BigDecimal) row.get("amount")).isEqualByComparingTo("0.20");
+            assertThat((BigDecimal) row.get("limit_at_deferral")).isEqualByComparingTo("0.50");
+            assertThat(((java.sql.Timestamp) row.get("deadline")).toInstant()).isEqualTo(deadline);
+            assertThat(((java.sql.Timestamp) row.get("deferred_at")).toInstant()).isEqualTo(NOW);
+            assertThat((byte[]) row.get("record_key")).isEqualTo(KEY);
+            assertThat(row.get("tenant_header")).isEqualTo("acme");
+            assertThat(new dev.railyard.schema.EventCodec().decode(((String) row.get("job")).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    JobSubmitted.class)).isEqualTo(job(held, "acme", deadline));
+        });
+
+        // The same record again (a redelivery): still held, still one row, as first written.
+        SqlReservations later = new SqlReservations(BASE.withBudgets(List.of(loose, defer)), db, Clock.offset(CLOCK, java.time.Duration.ofMinutes(5)));
+        assertThat(later.reserve(job(held, "acme", deadline), "acme", KEY, decision("d1", "0.20"))).isInstanceOf(Reservation.Deferred.class);
+        assertThat(heldRows(held)).singleElement().satisfies(row ->
+                assertThat(((java.sql.Timestamp) row.get("deferred_at")).toInstant()).isEqualTo(NOW));
+        assertThat(window(defer.id())[1]).isEqualByComparingTo("0.40");
+    }
+
+    @Test
+    void a_reject_budget_that_comes_first_in_id_order_rejects_rather_than_holds() throws SQLException {
+        BudgetSpec reject = budget("a-reject", BudgetSpec.Scope.GLOBAL, null, "0.10", BudgetSpec.Action.REJECT);
+        BudgetSpec defer = budget("b-defer", BudgetSpec.Scope.GLOBAL, null, "0.10", BudgetSpec.Action.DEFER);
+        String id = "rej-" + prefix;
+        assertThat(reservations(reject, defer).reserve(job(id, "acme"), "acme", KEY, decision("d1", "0.20")))
+                .isInstanceOf(Reservation.Rejected.class);
+        assertThat(heldRows(id)).isEmpty();
     }
 }
