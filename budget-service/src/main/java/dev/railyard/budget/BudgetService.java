@@ -1,6 +1,15 @@
 package dev.railyard.budget;
 
+import dev.railyard.budget.admin.BudgetAdmin;
+import dev.railyard.budget.admin.BudgetRequests;
+import dev.railyard.budget.alert.AlertDelivery;
+import dev.railyard.budget.alert.AlertRecorder;
+import dev.railyard.budget.alert.WebhookSigner;
+import dev.railyard.budget.catalog.BudgetCatalog;
 import dev.railyard.budget.ledger.LedgerWriter;
+import dev.railyard.budget.report.BudgetReport;
+import dev.railyard.budget.state.BudgetStatePublisher;
+import dev.railyard.budget.state.StateRefresher;
 import dev.railyard.config.Deployment;
 import dev.railyard.config.RailyardConfig;
 import dev.railyard.kafka.BatchLoop;
@@ -9,6 +18,7 @@ import dev.railyard.kafka.KafkaClients;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Topics;
 import dev.railyard.schema.db.Migrations;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,8 +29,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 /**
  * The budget service: consumes {@code railyard.jobs.results} in the {@code railyard-budget} group and
  * records each job's terminal state, its attempts and the spend ledger in PostgreSQL, one transaction
- * per poll batch. The data source should set {@code reWriteBatchedInserts=true} (as
- * {@code Database.pool} does) so batches become multi-row inserts. Applies the migrations at start.
+ * per poll batch, settling the router's budget reservations and recording alert thresholds in it. Around that
+ * it keeps the compacted budget state topic current ({@link StateRefresher}), delivers alerts to their webhooks
+ * ({@link AlertDelivery}) and serves the budget admin operations ({@link #admin()}). The data source should set
+ * {@code reWriteBatchedInserts=true} (as {@code Database.pool} does) so batches become multi-row inserts. Applies
+ * the migrations at start.
  */
 public final class BudgetService implements AutoCloseable {
     public static final String GROUP = "railyard-budget";
@@ -30,14 +43,37 @@ public final class BudgetService implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final BatchLoop loop;
+    private final StateRefresher state;
+    private final AlertDelivery delivery;
+    private final BudgetAdmin admin;
+    private final Vertx ownVertx;
     private final AtomicBoolean started = new AtomicBoolean();
 
+    /** Default settings, with a Vert.x instance of its own for alert deliveries. */
     public BudgetService(RailyardConfig config, KafkaClients clients, DataSource dataSource) {
+        this(config, clients, dataSource, null, BudgetSettings.defaults());
+    }
+
+    /** @param vertx runs alert deliveries; null to start (and close) one of its own */
+    public BudgetService(RailyardConfig config, KafkaClients clients, DataSource dataSource, Vertx vertx, BudgetSettings settings) {
         this.dataSource = dataSource;
+        this.ownVertx = vertx == null ? Vertx.vertx() : null;
+        EventCodec codec = new EventCodec();
         this.producer = clients.producer("budget-service");
-        this.consumer = clients.consumer(GROUP, MAX_POLL_RECORDS);
-        ResultsHandler handler = new ResultsHandler(new EventCodec(), new LedgerWriter(dataSource),
-                new DeadLetters(producer), deployment -> config.deployment(deployment).map(Deployment::provider));
+        this.consumer = clients.consumer(settings.consumerGroup(), MAX_POLL_RECORDS);
+        BudgetCatalog catalog = new BudgetCatalog(config.budgets());
+        AlertRecorder alerts = new AlertRecorder(codec.mapper());
+        this.delivery = new AlertDelivery(vertx == null ? ownVertx : vertx, dataSource,
+                settings.webhookSecret() == null ? null : new WebhookSigner(settings.webhookSecret()),
+                settings.alertRetry(), settings.alertPoll(), settings.alertTimeout());
+        BudgetStatePublisher publisher = new BudgetStatePublisher(producer, codec, catalog, alerts, settings.clock(),
+                settings.stateAckTimeout());
+        this.state = new StateRefresher(publisher, catalog, dataSource, clients, settings.stateInterval(), delivery::wake);
+        this.admin = new BudgetAdmin(catalog, new BudgetRequests(config.models().keySet(), config.providers().keySet()),
+                new BudgetReport(catalog, dataSource, settings.clock()), publisher, dataSource, delivery::wake);
+        LedgerWriter ledger = new LedgerWriter(dataSource, new SettlementEffects(catalog, alerts, state, delivery));
+        ResultsHandler handler = new ResultsHandler(codec, ledger, new DeadLetters(producer),
+                deployment -> config.deployment(deployment).map(Deployment::provider));
         this.loop = new BatchLoop("budget", consumer, List.of(Topics.JOBS_RESULTS), handler);
     }
 
@@ -45,20 +81,39 @@ public final class BudgetService implements AutoCloseable {
         if (started.compareAndSet(false, true)) {
             new Migrations(dataSource).migrate();
             loop.start();
+            state.start();
+            delivery.start();
         }
+    }
+
+    /** List, read, create, change and delete budgets (the REST API's {@code /v1/budgets}); blocking. */
+    public BudgetAdmin admin() {
+        return admin;
     }
 
     /** Stops after the batch in hand is written and committed. The data source stays open: the caller owns it. */
     @Override
     public void close() {
         stopLoop(false);
+        state.close();
+        delivery.close();
         producer.close();
+        closeOwnVertx();
     }
 
     /** A crash, for tests: stops without committing offsets; redelivered results are written idempotently. */
     public void halt() {
         stopLoop(true);
+        state.halt();
+        delivery.close();
         producer.close(Duration.ZERO);
+        closeOwnVertx();
+    }
+
+    private void closeOwnVertx() {
+        if (ownVertx != null) {
+            ownVertx.close();
+        }
     }
 
     private void stopLoop(boolean crash) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.railyard.budget.ledger.LedgerWriter;
 import dev.railyard.budget.report.Reconciliation;
+import dev.railyard.budget.report.SpendDimension;
+import dev.railyard.budget.report.SpendQuery;
 import dev.railyard.budget.report.SpendReport;
 import dev.railyard.budget.report.SpendRoutes;
 import dev.railyard.budget.report.SpendRow;
@@ -426,20 +428,20 @@ class BudgetServiceIT {
         SpendReport report = new SpendReport(db);
 
         // gpt-4o-mini: 3000 * 0.15 + 400 * 0.60 per million = 0.00069; gpt-4o: 0.001
-        assertThat(report.byGroup("model", tenant)).containsExactly(
-                new SpendRow("gpt-4o", 2, 200, 50, new BigDecimal("0.001000000000")),
-                new SpendRow("gpt-4o-mini", 2, 3000, 400, new BigDecimal("0.000690000000")));
-        assertThat(report.byGroup("provider", tenant)).extracting(SpendRow::key, SpendRow::entries)
+        assertThat(byGroup(report, SpendDimension.MODEL, tenant)).containsExactly(
+                new SpendRow(null, List.of("gpt-4o"), 2, 200, 50, new BigDecimal("0.001000000000"), 0),
+                new SpendRow(null, List.of("gpt-4o-mini"), 2, 3000, 400, new BigDecimal("0.000690000000"), 0));
+        assertThat(byGroup(report, SpendDimension.PROVIDER, tenant)).extracting(SpendRow::key, SpendRow::entries)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("openai", 3L), org.assertj.core.groups.Tuple.tuple("azure", 1L));
-        assertThat(report.byGroup("batch", tenant)).extracting(SpendRow::key, SpendRow::cost)
+        assertThat(byGroup(report, SpendDimension.BATCH, tenant)).extracting(SpendRow::key, SpendRow::cost)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(null, new BigDecimal("0.001000000000")),
                         org.assertj.core.groups.Tuple.tuple(batch, new BigDecimal("0.000690000000")));
-        assertThat(report.byGroup("deployment", tenant)).hasSize(3);
-        assertThat(report.byGroup("tenant", tenant)).containsExactly(
-                new SpendRow(tenant, 4, 3200, 450, new BigDecimal("0.001690000000")));
+        assertThat(byGroup(report, SpendDimension.DEPLOYMENT, tenant)).hasSize(3);
+        assertThat(byGroup(report, SpendDimension.TENANT, tenant)).containsExactly(
+                new SpendRow(null, List.of(tenant), 4, 3200, 450, new BigDecimal("0.001690000000"), 0));
         assertThat(report.total(tenant)).isEqualTo(new BigDecimal("0.001690000000"));
         assertThat(report.total()).isGreaterThanOrEqualTo(report.total(tenant));
-        assertThat(report.byGroup("tenant", null)).extracting(SpendRow::key).contains(tenant);
+        assertThat(byGroup(report, SpendDimension.TENANT, null)).extracting(SpendRow::key).contains(tenant);
 
         Vertx vertx = Vertx.vertx();
         try {
@@ -456,9 +458,9 @@ class BudgetServiceIT {
             assertThat(ok.headers().firstValue("content-type")).contains("application/json");
             JsonNode body = codec.mapper().readTree(ok.body());
             assertThat(body.path("object").asText()).isEqualTo("list");
-            assertThat(body.path("group_by").asText()).isEqualTo("model");
+            assertThat(body.path("group_by").toString()).isEqualTo("[\"model\"]");
             assertThat(body.path("data")).hasSize(2);
-            assertThat(body.path("data").get(1).path("key").asText()).isEqualTo("gpt-4o-mini");
+            assertThat(body.path("data").get(1).path("model").asText()).isEqualTo("gpt-4o-mini");
             assertThat(body.path("data").get(1).path("entries").asLong()).isEqualTo(2);
             assertThat(body.path("data").get(1).path("prompt_tokens").asLong()).isEqualTo(3000);
             assertThat(body.path("data").get(1).path("completion_tokens").asLong()).isEqualTo(400);
@@ -473,10 +475,14 @@ class BudgetServiceIT {
             assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
             assertThat(error.path("code").asText()).isEqualTo("invalid_value");
             assertThat(error.path("param").asText()).isEqualTo("group_by");
-            assertThat(error.path("message").asText()).isEqualTo(
-                    "group_by must be one of model, tenant, batch, provider, deployment, got 'color'");
+            assertThat(error.path("message").asText()).isEqualTo("group_by must be one or more of tenant, key, model, provider,"
+                    + " deployment, batch, tag, project, comma-separated; got 'color'");
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }
+    }
+
+    private static List<SpendRow> byGroup(SpendReport report, SpendDimension d, String tenant) {
+        return report.query(SpendQuery.of(d).forTenant(tenant)).rows();
     }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code railyard} command line. */
 @Command(name = "railyard", mixinStandardHelpOptions = true, version = "railyard 0.1.0",
         description = "Asynchronous LLM job processing on Kafka and PostgreSQL.",
-        subcommands = {RunCommand.class, UpCommand.class, SimulateCommand.class})
+        subcommands = {RunCommand.class, UpCommand.class, SimulateCommand.class, SpendCommand.class, BudgetCommand.class,
+                EstimateCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

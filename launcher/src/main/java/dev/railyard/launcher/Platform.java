@@ -4,8 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.railyard.api.ApiIngest;
 import dev.railyard.api.ApiSettings;
 import dev.railyard.budget.BudgetService;
-import dev.railyard.budget.report.BudgetReport;
-import dev.railyard.budget.report.BudgetRoutes;
+import dev.railyard.budget.BudgetSettings;
+import dev.railyard.budget.admin.BudgetRoutes;
 import dev.railyard.budget.report.SpendReport;
 import dev.railyard.budget.report.SpendRoutes;
 import dev.railyard.config.ConfigLoader;
@@ -16,9 +16,14 @@ import dev.railyard.kafka.KafkaClients;
 import dev.railyard.kafka.TopicSetup;
 import dev.railyard.provider.ProviderWorkers;
 import dev.railyard.router.RouterService;
+import dev.railyard.router.estimate.BatchEstimate;
+import dev.railyard.router.estimate.EstimateInput;
+import dev.railyard.router.estimate.EstimateRoutes;
+import dev.railyard.router.policy.TokenEstimator;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.db.Migrations;
 import dev.railyard.schema.event.DeploymentHealthSnapshot;
+import dev.railyard.schema.validation.JobRequestValidator;
 import dev.railyard.simulator.Simulator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -52,7 +57,9 @@ public final class Platform implements AutoCloseable {
     private record Workers(BudgetService budget, ProviderWorkers providers, RouterService router) {
         static Workers start(RailyardConfig config, KafkaClients clients, HikariDataSource dataSource, Vertx vertx,
                              MeterRegistry metrics) {
-            BudgetService budget = new BudgetService(config, clients, dataSource);
+            // Alert webhooks are signed (Standard Webhooks) when RAILYARD_WEBHOOK_SECRET is set.
+            BudgetService budget = new BudgetService(config, clients, dataSource, vertx,
+                    BudgetSettings.defaults().withWebhookSecret(System.getenv("RAILYARD_WEBHOOK_SECRET")));
             budget.start();
             ProviderWorkers providers = new ProviderWorkers(config, clients, vertx, dataSource);
             providers.start();
@@ -112,12 +119,15 @@ public final class Platform implements AutoCloseable {
             TopicSetup.forPlatform(clients, settings.partitions(), (short) 1).ensure(config.providers().keySet());
             Workers workers = Workers.start(config, clients, ds, vertx, metrics.registry());
             SpendRoutes spend = new SpendRoutes(new SpendReport(ds), vertx);
-            BudgetRoutes budgets = new BudgetRoutes(new BudgetReport(config.budgets(), ds, Clock.systemUTC()), vertx);
             AtomicReference<Workers> current = new AtomicReference<>(workers);
+            BudgetRoutes budgets = new BudgetRoutes(() -> current.get().budget().admin(), vertx);
             DeploymentRoutes deployments = new DeploymentRoutes(config, () -> current.get().router().health(),
                     new EventCodec().mapper());
+            EstimateRoutes estimates = new EstimateRoutes(
+                    new BatchEstimate(config, new TokenEstimator(), () -> current.get().router().health(), Clock.systemUTC()),
+                    new EstimateInput(new EventCodec().mapper(), new JobRequestValidator()), vertx, ApiSettings.defaults().maxBodyBytes());
             ApiIngest api = new ApiIngest(new ApiSettings(settings.apiHost(), settings.apiPort(), ApiSettings.defaults().maxBodyBytes()),
-                    config, clients, ds, vertx, List.of(spend::install, budgets::install, deployments::install), metrics.registry());
+                    config, clients, ds, vertx, List.of(spend::install, budgets::install, deployments::install, estimates::install), metrics.registry());
             int port = api.start().toCompletionStage().toCompletableFuture().join();
             return new Platform(infra, ds, vertx, simulator, config, clients, api, port, current, metrics);
         } catch (RuntimeException e) {

@@ -29,6 +29,17 @@ public final class RailyardClient {
         return expectJson(r, "submit batch");
     }
 
+    /**
+     * What a batch input (JSONL) or one request (JSON) would cost if submitted now ({@code POST /v1/estimates});
+     * nothing is submitted.
+     */
+    public JsonNode estimate(byte[] body, boolean jsonl) {
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri("/v1/estimates"))
+                .header("Content-Type", jsonl ? "application/jsonl" : "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return expectJson(r, "estimate");
+    }
+
     public JsonNode batch(String id) {
         return expectJson(send(HttpRequest.newBuilder(uri("/v1/batches/" + id)).GET()), "get batch");
     }

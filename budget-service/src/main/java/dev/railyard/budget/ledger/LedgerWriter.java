@@ -46,13 +46,20 @@ public final class LedgerWriter {
     static final String INSERT_LEDGER = """
             insert into spend_ledger (attempt_id, job_id, tenant, batch_id, model, provider, deployment_id, prompt_tokens,
                                       completion_tokens, cached_prompt_tokens, cost, estimated, occurred_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             on conflict (attempt_id) do nothing""";
 
     private final DataSource dataSource;
+    private final SettlementListener listener;
 
     public LedgerWriter(DataSource dataSource) {
+        this(dataSource, SettlementListener.NONE);
+    }
+
+    /** @param listener told, inside the transaction, about the budget windows it settled (alerts, budget state) */
+    public LedgerWriter(DataSource dataSource, SettlementListener listener) {
         this.dataSource = dataSource;
+        this.listener = listener;
     }
 
     /** Writes all results or none. Within the list, the first result of a job is the one that counts. */
@@ -68,6 +75,7 @@ public final class LedgerWriter {
             winners.putIfAbsent(r.job().id(), r);
             r.attempts().forEach(a -> attempts.putIfAbsent(a.id(), a));
         }
+        Runnable afterCommit = null;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -92,7 +100,8 @@ public final class LedgerWriter {
                 insertLedger(c, ledger);
                 // The router's reservations for these jobs settle with what the ledger billed (often 0 for a
                 // failed, expired or rejected job), in this same transaction: spend is never counted twice.
-                Settlements.settle(c, billed);
+                List<SettledWindow> settled = Settlements.settle(c, billed);
+                afterCommit = settled.isEmpty() ? null : listener.settled(c, settled);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
@@ -100,6 +109,9 @@ public final class LedgerWriter {
             } finally {
                 c.setAutoCommit(true);
             }
+        }
+        if (afterCommit != null) {
+            afterCommit.run();
         }
     }
 
@@ -188,7 +200,8 @@ public final class LedgerWriter {
                 ps.setLong(9, e.completionTokens());
                 ps.setLong(10, e.cachedPromptTokens());
                 ps.setBigDecimal(11, e.cost());
-                ps.setObject(12, timestamp(e.occurredAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.setBoolean(12, e.estimated());
+                ps.setObject(13, timestamp(e.occurredAt()), Types.TIMESTAMP_WITH_TIMEZONE);
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -34,9 +34,18 @@ public record ResultProjection(JobRow job, List<AttemptRow> attempts, List<Ledge
                              String errorJson) {
     }
 
+    /** @param estimated the provider reported no usage: the tokens (and so the cost) are Railyard's estimate */
     public record LedgerEntry(String attemptId, String jobId, String tenant, String batchId, String model, String provider,
                               String deploymentId, long promptTokens, long completionTokens, long cachedPromptTokens,
-                              BigDecimal cost, Instant occurredAt) {
+                              BigDecimal cost, Instant occurredAt, boolean estimated) {
+
+        /** An entry at the usage the provider reported. */
+        public LedgerEntry(String attemptId, String jobId, String tenant, String batchId, String model, String provider,
+                           String deploymentId, long promptTokens, long completionTokens, long cachedPromptTokens,
+                           BigDecimal cost, Instant occurredAt) {
+            this(attemptId, jobId, tenant, batchId, model, provider, deploymentId, promptTokens, completionTokens,
+                    cachedPromptTokens, cost, occurredAt, false);
+        }
     }
 
     /**
@@ -82,7 +91,7 @@ public record ResultProjection(JobRow job, List<AttemptRow> attempts, List<Ledge
                 ledger.add(new LedgerEntry(a.attemptId(), r.jobId(), tenant, r.batchId(),
                         a.model() != null ? a.model() : nonNull(r.model()), provider, deployment,
                         u.promptTokens(), u.completionTokens(), u.cachedPromptTokens(), cost,
-                        a.startedAt() != null ? a.startedAt() : job.finishedAt()));
+                        a.startedAt() != null ? a.startedAt() : job.finishedAt(), u.estimated()));
             }
         }
         return new ResultProjection(job, List.copyOf(attemptRows), List.copyOf(ledger));

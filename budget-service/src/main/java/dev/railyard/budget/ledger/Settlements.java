@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,7 +26,8 @@ final class Settlements {
             returning job_id, budget_id, window_start, amount""";
     static final String MOVE = """
             update budget_windows set reserved = reserved - ?, spent = spent + ?
-            where budget_id = ? and window_start = ?""";
+            where budget_id = ? and window_start = ?
+            returning spent, reserved""";
 
     private record Window(String budgetId, OffsetDateTime start) {
     }
@@ -40,10 +43,11 @@ final class Settlements {
 
     /**
      * @param billed each terminal job's billed cost (zero for a job billed earlier, or never)
+     * @return the windows that moved, with their new totals, in lock order
      */
-    static void settle(Connection c, Map<String, BigDecimal> billed) throws SQLException {
+    static List<SettledWindow> settle(Connection c, Map<String, BigDecimal> billed) throws SQLException {
         if (billed.isEmpty()) {
-            return;
+            return List.of();
         }
         // Summed per window and applied in one order (budget id, window start), the order the router locks
         // windows in, so settling and reserving never deadlock.
@@ -58,18 +62,22 @@ final class Settlements {
                 }
             }
         }
-        if (deltas.isEmpty()) {
-            return;
-        }
+        List<SettledWindow> settled = new ArrayList<>(deltas.size());
+        // One statement per window (not a batch) to read each window's new totals back: a batch holds a few windows.
         try (PreparedStatement ps = c.prepareStatement(MOVE)) {
             for (Map.Entry<Window, Delta> e : deltas.entrySet()) {
                 ps.setBigDecimal(1, e.getValue().released());
                 ps.setBigDecimal(2, e.getValue().spent());
                 ps.setString(3, e.getKey().budgetId());
                 ps.setObject(4, e.getKey().start(), Types.TIMESTAMP_WITH_TIMEZONE);
-                ps.addBatch();
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        settled.add(new SettledWindow(e.getKey().budgetId(), e.getKey().start().toInstant(), rs.getBigDecimal(1),
+                                rs.getBigDecimal(2)));
+                    }
+                }
             }
-            ps.executeBatch();
         }
+        return settled;
     }
 }

@@ -5,16 +5,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.math.BigDecimal;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /v1/spend?group_by=model|tenant|batch|provider|deployment[&tenant=…]}: the ledger grouped, and
- * {@code GET /v1/spend/reconciliation}: the ledger checked against the results;
- * costs as exact decimal strings. {@code group_by} defaults to {@code model}. The query runs on a
- * worker thread, never on the event loop.
+ * {@code GET /v1/spend?group_by=d1,d2…[&bucket=hour|day|week|month][&from=…][&to=…][&tenant=…]}: the ledger
+ * grouped by one or more {@link SpendDimension}s, optionally in UTC time buckets, and
+ * {@code GET /v1/spend/reconciliation}: the ledger checked against the results; costs as exact decimal
+ * strings. {@code group_by} defaults to {@code model}; a bad parameter is a 400 naming it. The queries run
+ * on a worker thread, never on the event loop.
  */
 public final class SpendRoutes {
     private static final Logger log = LoggerFactory.getLogger(SpendRoutes.class);
@@ -33,18 +33,19 @@ public final class SpendRoutes {
     }
 
     private void spend(RoutingContext ctx) {
-        String groupBy = ctx.request().getParam("group_by", "model");
-        String tenant = ctx.request().getParam("tenant");
-        if (!SpendReport.groups().contains(groupBy)) {
+        SpendQuery query;
+        try {
+            query = SpendQuery.parse(ctx.request().getParam("group_by"), ctx.request().getParam("bucket"),
+                    ctx.request().getParam("from"), ctx.request().getParam("to"), ctx.request().getParam("tenant"));
+        } catch (SpendQuery.Invalid e) {
             respond(ctx, 400, new JsonObject().put("error", new JsonObject()
                     .put("type", "invalid_request_error")
                     .put("code", "invalid_value")
-                    .put("param", "group_by")
-                    .put("message", "group_by must be one of " + String.join(", ", SpendReport.groups())
-                            + ", got '" + groupBy + "'")));
+                    .put("param", e.param())
+                    .put("message", e.getMessage())));
             return;
         }
-        vertx.executeBlocking(() -> report.byGroup(groupBy, tenant), false).onComplete(ar -> {
+        vertx.executeBlocking(() -> report.query(query), false).onComplete(ar -> {
             if (ar.failed()) {
                 log.error("GET /v1/spend failed: {}", ar.cause().toString(), ar.cause());
                 respond(ctx, 500, new JsonObject().put("error", new JsonObject()
@@ -52,7 +53,7 @@ public final class SpendRoutes {
                         .put("message", "the spend ledger could not be read")));
                 return;
             }
-            respond(ctx, 200, body(groupBy, tenant, ar.result()));
+            respond(ctx, 200, body(query, ar.result()));
         });
     }
 
@@ -83,23 +84,36 @@ public final class SpendRoutes {
                 .put("sample_mismatched", new JsonArray(List.copyOf(r.sampleMismatched())));
     }
 
-    static JsonObject body(String groupBy, String tenant, List<SpendRow> rows) {
+    static JsonObject body(SpendQuery query, SpendReport.Table table) {
+        JsonArray groupBy = new JsonArray();
+        query.groupBy().forEach(d -> groupBy.add(d.code()));
         JsonArray data = new JsonArray();
-        BigDecimal total = BigDecimal.ZERO.setScale(SpendReport.COST_SCALE);
-        for (SpendRow row : rows) {
-            data.add(new JsonObject()
-                    .put("key", row.key())
-                    .put("entries", row.entries())
+        for (SpendRow row : table.rows()) {
+            JsonObject o = new JsonObject();
+            if (query.bucket() != null) {
+                o.put("bucket_start", row.bucketStart().toString());
+            }
+            for (int i = 0; i < query.groupBy().size(); i++) {
+                o.put(query.groupBy().get(i).code(), row.groups().get(i));
+            }
+            data.add(o.put("entries", row.entries())
                     .put("prompt_tokens", row.promptTokens())
                     .put("completion_tokens", row.completionTokens())
-                    .put("cost", row.cost().toPlainString()));
-            total = total.add(row.cost());
+                    .put("cost", row.cost().toPlainString())
+                    .put("estimated_entries", row.estimatedEntries()));
         }
-        JsonObject body = new JsonObject().put("object", "list").put("group_by", groupBy);
-        if (tenant != null) {
-            body.put("tenant", tenant);
+        JsonObject body = new JsonObject().put("object", "list").put("group_by", groupBy)
+                .put("bucket", query.bucket() == null ? null : query.bucket().code());
+        if (query.from() != null) {
+            body.put("from", query.from().toString());
         }
-        return body.put("data", data).put("total_cost", total.toPlainString());
+        if (query.to() != null) {
+            body.put("to", query.to().toString());
+        }
+        if (query.tenant() != null) {
+            body.put("tenant", query.tenant());
+        }
+        return body.put("data", data).put("total_cost", table.totalCost().toPlainString());
     }
 
     private static void respond(RoutingContext ctx, int status, JsonObject body) {

@@ -3,6 +3,8 @@ package dev.railyard.budget.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.railyard.budget.Results;
+import dev.railyard.budget.catalog.Budget;
+import dev.railyard.budget.catalog.BudgetCatalog;
 import dev.railyard.budget.report.BudgetReport;
 import dev.railyard.budget.report.BudgetStatus;
 import dev.railyard.config.BudgetPeriod;
@@ -152,7 +154,8 @@ class SettlementIT {
         reserve("pending-" + budget, budget, "0.125");
         BudgetSpec daily = new BudgetSpec(budget, BudgetSpec.Scope.TENANT, "acme", BudgetPeriod.DAILY, new BigDecimal("1.00"), BudgetSpec.Action.REJECT);
         BudgetSpec unused = new BudgetSpec(other + "-total", BudgetSpec.Scope.GLOBAL, null, BudgetPeriod.TOTAL, new BigDecimal("5"), BudgetSpec.Action.WARN);
-        List<BudgetStatus> report = new BudgetReport(List.of(daily, unused), db, Clock.fixed(NOW, ZoneOffset.UTC)).current();
+        List<BudgetStatus> report = new BudgetReport(new BudgetCatalog(List.of(daily, unused)), db, Clock.fixed(NOW, ZoneOffset.UTC))
+                .current().stream().filter(s -> s.budget().source() == Budget.Source.CONFIG).toList();
         assertThat(report.get(0).spent()).isEqualByComparingTo("0.5");
         assertThat(report.get(0).reserved()).isEqualByComparingTo("0.125");
         assertThat(report.get(0).remaining()).isEqualByComparingTo("0.375");
