@@ -1,10 +1,14 @@
 package dev.railyard.api;
 
+import dev.railyard.api.auth.EdgeAuth;
+import dev.railyard.api.batches.BatchFinalizer;
 import dev.railyard.api.batches.BatchInputParser;
 import dev.railyard.api.batches.BatchIntake;
 import dev.railyard.api.batches.BatchResults;
 import dev.railyard.api.batches.BatchRoutes;
 import dev.railyard.api.batches.BatchStore;
+import dev.railyard.api.files.FileRoutes;
+import dev.railyard.api.files.FileStore;
 import dev.railyard.api.http.Blocking;
 import dev.railyard.api.http.ErrorHandling;
 import dev.railyard.api.http.HealthRoutes;
@@ -13,12 +17,17 @@ import dev.railyard.api.http.HttpJson;
 import dev.railyard.api.http.JsonlStream;
 import dev.railyard.api.http.MetricsRoutes;
 import dev.railyard.api.http.TenantResolver;
+import dev.railyard.api.idempotency.IdempotentPosts;
 import dev.railyard.api.jobs.JobPublisher;
 import dev.railyard.api.jobs.JobRequestReader;
 import dev.railyard.api.jobs.JobRoutes;
 import dev.railyard.api.jobs.JobStore;
+import dev.railyard.api.jobs.JobSubmission;
 import dev.railyard.api.jobs.JobView;
 import dev.railyard.api.models.ModelRoutes;
+import dev.railyard.api.sync.SyncResults;
+import dev.railyard.api.sync.SyncRoutes;
+import dev.railyard.api.webhooks.Webhooks;
 import dev.railyard.config.RailyardConfig;
 import dev.railyard.kafka.KafkaClients;
 import dev.railyard.schema.EventCodec;
@@ -49,6 +58,8 @@ public final class ApiIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiIngest.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** How often finished batches are looked for, to write their output and error files. */
+    private static final Duration FINALIZE_INTERVAL = Duration.ofSeconds(1);
 
     private final ApiSettings settings;
     private final Vertx vertx;
@@ -56,8 +67,16 @@ public final class ApiIngest implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final HttpJson json;
     private final ErrorHandling errors;
+    private final EdgeAuth auth;
+    private final IdempotentPosts idempotency;
     private final JobRoutes jobRoutes;
+    private final SyncResults syncResults;
+    private final SyncRoutes syncRoutes;
     private final BatchRoutes batchRoutes;
+    private final FileRoutes fileRoutes;
+    private final BatchFinalizer finalizer;
+    private final Webhooks webhooks;
+    private final Blocking blocking;
     private final ModelRoutes modelRoutes;
     private final HealthRoutes healthRoutes;
     private final MetricsRoutes metricsRoutes; // null: no /metrics
@@ -83,20 +102,32 @@ public final class ApiIngest implements AutoCloseable {
         EventCodec codec = new EventCodec();
         JobRequestValidator validator = new JobRequestValidator();
         Blocking blocking = new Blocking(vertx);
+        this.blocking = blocking;
         TenantResolver tenants = new TenantResolver();
         Ids ids = new Ids();
         this.producer = clients.producer("api-ingest");
         this.json = new HttpJson(codec.mapper());
         this.errors = new ErrorHandling(json, settings.maxBodyBytes());
+        this.auth = new EdgeAuth(dataSource, blocking, json, vertx, clock, settings.authRequired(), settings.requestsPerMinute());
+        this.idempotency = new IdempotentPosts(dataSource, blocking, json, vertx, settings.maxBodyBytes());
         JobStore jobStore = new JobStore(dataSource, codec.mapper());
         JobPublisher publisher = new JobPublisher(producer, codec, clock);
-        this.jobRoutes = new JobRoutes(new JobRequestReader(codec.mapper(), validator, clock), jobStore, publisher,
-                new JobView(codec.mapper()), blocking, json, tenants, ids, clock);
+        JobSubmission submission = new JobSubmission(jobStore, publisher, blocking, ids, clock);
+        JobRequestReader reader = new JobRequestReader(codec.mapper(), validator, clock);
+        this.jobRoutes = new JobRoutes(reader, submission, jobStore, new JobView(codec.mapper()), blocking, json, tenants);
+        this.syncResults = new SyncResults(clients, codec, jobStore, blocking);
+        this.syncRoutes = new SyncRoutes(reader, submission, syncResults, json, tenants, settings.syncWait());
         BatchStore batchStore = new BatchStore(dataSource);
         BatchIntake intake = new BatchIntake(new BatchInputParser(codec.mapper(), validator, BatchInputParser.MAX_LINES),
                 batchStore, publisher, ids, clock);
-        this.batchRoutes = new BatchRoutes(intake, batchStore, new BatchResults(dataSource, batchStore, codec.mapper()),
-                jobStore, blocking, json, new JsonlStream(blocking), tenants);
+        FileStore fileStore = new FileStore(dataSource);
+        BatchResults batchResults = new BatchResults(dataSource, batchStore, codec.mapper());
+        this.batchRoutes = new BatchRoutes(intake, batchStore, batchResults, jobStore, blocking, json, new JsonlStream(blocking),
+                tenants, fileStore, clock);
+        // A file may be as large as any request body (200 MB by default, OpenAI's limit).
+        this.fileRoutes = new FileRoutes(fileStore, vertx, blocking, json, tenants, ids, clock, settings.maxBodyBytes());
+        this.finalizer = new BatchFinalizer(dataSource, fileStore, batchResults, ids, clock);
+        this.webhooks = new Webhooks(settings.webhooks(), dataSource, vertx, json, blocking, tenants);
         this.modelRoutes = new ModelRoutes(config, json);
         this.healthRoutes = new HealthRoutes(dataSource, producer, blocking, json, READY_TIMEOUT);
         this.metricsRoutes = metrics == null ? null : new MetricsRoutes(metrics, blocking);
@@ -106,6 +137,9 @@ public final class ApiIngest implements AutoCloseable {
     /** Binds the HTTP server; the future holds the bound port (useful with port 0). */
     public Future<Integer> start() {
         Router router = Router.router(vertx);
+        // Keys, then idempotency, ahead of every route (other modules' too): explicit orders below any other.
+        auth.install(router);
+        idempotency.install(router, EdgeAuth.ORDER + 1);
         if (httpMetrics != null) {
             httpMetrics.install(router);
         }
@@ -113,7 +147,10 @@ public final class ApiIngest implements AutoCloseable {
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())
                 .setMergeFormAttributes(false).setPreallocateBodyBuffer(true);
         jobRoutes.mount(router, bodies);
+        syncRoutes.mount(router, bodies);
         batchRoutes.mount(router, bodies);
+        fileRoutes.mount(router);
+        webhooks.mount(router);
         modelRoutes.mount(router);
         healthRoutes.mount(router);
         if (metricsRoutes != null) {
@@ -121,7 +158,13 @@ public final class ApiIngest implements AutoCloseable {
         }
         extraRoutes.forEach(mount -> mount.accept(router));
         HttpServer http = vertx.createHttpServer();
-        return http.requestHandler(router).listen(settings.port(), settings.host()).map(bound -> {
+        // Listening for results first: a synchronous request accepted later must see its job's result.
+        return syncResults.start().compose(v -> auth.start()).compose(v -> {
+            idempotency.start();
+            return http.requestHandler(idempotency.recording(router)).listen(settings.port(), settings.host());
+        }).map(bound -> {
+            finalizer.start(vertx, blocking, FINALIZE_INTERVAL);
+            webhooks.start();
             server = bound;
             LOG.info("api-ingest listening on {}:{}", settings.host(), bound.actualPort());
             return bound.actualPort();
@@ -142,6 +185,11 @@ public final class ApiIngest implements AutoCloseable {
                 }
             }
         }
+        finalizer.close();
+        webhooks.close();
+        auth.close();
+        idempotency.close();
         producer.close(Context.isOnEventLoopThread() ? Duration.ZERO : CLOSE_TIMEOUT);
+        syncResults.close();
     }
 }

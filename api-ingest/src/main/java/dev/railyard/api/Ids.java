@@ -7,6 +7,8 @@ import java.util.Base64;
 public final class Ids {
     public static final String JOB_PREFIX = "job_";
     public static final String BATCH_PREFIX = "batch_";
+    /** OpenAI's file ids use a hyphen: {@code file-abc123}. */
+    public static final String FILE_PREFIX = "file-";
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private final SecureRandom random;
 
@@ -24,6 +26,10 @@ public final class Ids {
 
     public String batchId() {
         return BATCH_PREFIX + randomPart();
+    }
+
+    public String fileId() {
+        return FILE_PREFIX + randomPart();
     }
 
     private String randomPart() {

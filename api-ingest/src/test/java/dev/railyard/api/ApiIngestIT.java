@@ -225,8 +225,11 @@ class ApiIngestIT {
                    + " response = jsonb_build_object('id', 'chatcmpl-' || custom_id, 'object', 'chat.completion')"
                    + " where batch_id = ?", batchId);
 
-            JsonNode done = JSON.readTree(get("/v1/batches/" + batchId).body());
-            assertThat(done.get("status").asText()).isEqualTo("completed");
+            // Every job ended: the batch is finalizing until its output and error files are written.
+            JsonNode done = awaitBatch(batchId, "completed");
+            assertThat(done.get("finalizing_at").asLong()).isPositive();
+            assertThat(done.get("output_file_id").asText()).startsWith("file-");
+            assertThat(done.get("error_file_id").asText()).startsWith("file-");
             assertThat(done.get("request_counts")).isEqualTo(JSON.readTree("{\"total\":4,\"completed\":3,\"failed\":1}"));
             assertThat(done.get("completed_at").asLong()).isPositive();
 
@@ -264,8 +267,7 @@ class ApiIngestIT {
             assertThat(e.get("error").get("code").asText()).isEqualTo("rate_limited");
         });
         assertThat(jsonl(get("/v1/batches/" + batchId + "/output"))).extracting(l -> l.get("custom_id").asText()).containsExactly("ok");
-        JsonNode batch = JSON.readTree(get("/v1/batches/" + batchId).body());
-        assertThat(batch.get("status").asText()).isEqualTo("completed");
+        JsonNode batch = awaitBatch(batchId, "completed");
         assertThat(batch.get("request_counts")).isEqualTo(JSON.readTree("{\"total\":2,\"completed\":1,\"failed\":1}"));
 
         JsonNode job = JSON.readTree(get("/v1/jobs/" + limitedJob).body());
@@ -309,9 +311,14 @@ class ApiIngestIT {
         HttpResponse<String> empty = post("/v1/batches", "application/jsonl", "\n\n");
         assertThat(JSON.readTree(empty.body()).get("error").get("code").asText()).isEqualTo("empty_batch");
 
-        HttpResponse<String> wrongType = post("/v1/batches", "application/json", line("a", CHAT_BODY));
+        HttpResponse<String> wrongType = post("/v1/batches", "text/csv", line("a", CHAT_BODY));
         assertThat(wrongType.statusCode()).isEqualTo(415);
         assertThat(JSON.readTree(wrongType.body()).get("error").get("code").asText()).isEqualTo("unsupported_media_type");
+
+        // application/json is OpenAI's create-from-file request: a batch line there lacks input_file_id.
+        HttpResponse<String> lineAsJson = post("/v1/batches", "application/json", line("a", CHAT_BODY));
+        assertThat(lineAsJson.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(lineAsJson.body()).get("error").get("param").asText()).isEqualTo("input_file_id");
     }
 
     @Test
@@ -538,6 +545,18 @@ class ApiIngestIT {
             }
             assertThat(ps.executeUpdate()).as(sql + " " + Arrays.toString(params)).isPositive();
         }
+    }
+
+    /** Polls the batch until it has {@code status} (60 s at most); returns it. */
+    private static JsonNode awaitBatch(String batchId, String status) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        JsonNode batch = JSON.readTree(get("/v1/batches/" + batchId).body());
+        while (!status.equals(batch.get("status").asText()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            batch = JSON.readTree(get("/v1/batches/" + batchId).body());
+        }
+        assertThat(batch.get("status").asText()).as("status of %s: %s", batchId, batch).isEqualTo(status);
+        return batch;
     }
 
     private static <T> T await(Future<T> future) throws Exception {

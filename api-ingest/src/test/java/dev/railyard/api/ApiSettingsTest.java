@@ -21,6 +21,26 @@ class ApiSettingsTest {
     }
 
     @Test
+    void keys_are_optional_until_one_exists_and_600_requests_a_minute_by_default_unless_the_environment_says_otherwise() {
+        ApiSettings defaults = ApiSettings.defaults();
+        assertThat(defaults.authRequired()).isFalse();
+        assertThat(defaults.requestsPerMinute()).isEqualTo(600);
+        assertThat(defaults.withAuthFrom(java.util.Map.of())).isEqualTo(defaults);
+
+        ApiSettings set = defaults.withAuthFrom(java.util.Map.of("RAILYARD_AUTH_REQUIRED", "TRUE", "RAILYARD_API_REQUESTS_PER_MINUTE", " 60 "));
+        assertThat(set.authRequired()).isTrue();
+        assertThat(set.requestsPerMinute()).isEqualTo(60);
+        assertThat(set.withSyncWait(java.time.Duration.ofSeconds(5)).authRequired()).as("kept by the other withers").isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"RAILYARD_AUTH_REQUIRED, yes", "RAILYARD_API_REQUESTS_PER_MINUTE, 0", "RAILYARD_API_REQUESTS_PER_MINUTE, many"})
+    void a_bad_auth_setting_names_its_variable(String variable, String value) {
+        assertThatThrownBy(() -> ApiSettings.defaults().withAuthFrom(java.util.Map.of(variable, value)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(variable);
+    }
+
+    @Test
     void ids_carry_their_prefix_and_24_url_safe_characters_and_do_not_repeat() {
         Ids ids = new Ids();
         assertThat(ids.jobId()).matches("job_[A-Za-z0-9_-]{24}");

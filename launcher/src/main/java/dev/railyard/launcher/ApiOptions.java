@@ -11,8 +11,12 @@ final class ApiOptions {
             description = "Base URL of a running Railyard API (`railyard up`; default: ${DEFAULT-VALUE}).")
     String api;
 
+    @Option(names = "--api-key", defaultValue = "${env:RAILYARD_API_KEY}",
+            description = "API key sent as 'Authorization: Bearer' (env RAILYARD_API_KEY); not needed while the API is open.")
+    String apiKey;
+
     RailyardClient client() {
-        return new RailyardClient(api.endsWith("/") ? api.substring(0, api.length() - 1) : api);
+        return new RailyardClient(api.endsWith("/") ? api.substring(0, api.length() - 1) : api, apiKey);
     }
 
     /** Runs {@code read} against the API; an error answer or an unreachable API goes to {@code err}, exit code 1. */

@@ -126,7 +126,11 @@ public final class Platform implements AutoCloseable {
             EstimateRoutes estimates = new EstimateRoutes(
                     new BatchEstimate(config, new TokenEstimator(), () -> current.get().router().health(), Clock.systemUTC()),
                     new EstimateInput(new EventCodec().mapper(), new JobRequestValidator()), vertx, ApiSettings.defaults().maxBodyBytes());
-            ApiIngest api = new ApiIngest(new ApiSettings(settings.apiHost(), settings.apiPort(), ApiSettings.defaults().maxBodyBytes()),
+            // RAILYARD_AUTH_REQUIRED, RAILYARD_API_REQUESTS_PER_MINUTE (docs/auth.md)
+            ApiIngest api = new ApiIngest(new ApiSettings(settings.apiHost(), settings.apiPort(), ApiSettings.defaults().maxBodyBytes())
+                    .withAuthFrom(System.getenv())
+                    // RAILYARD_WEBHOOKS_ALLOW_PRIVATE (docs/webhooks.md): private callback targets stay refused unless set
+                    .withWebhooks(settings.webhooks().withEnv(System.getenv())),
                     config, clients, ds, vertx, List.of(spend::install, budgets::install, deployments::install, estimates::install), metrics.registry());
             int port = api.start().toCompletionStage().toCompletableFuture().join();
             return new Platform(infra, ds, vertx, simulator, config, clients, api, port, current, metrics);

@@ -1,5 +1,6 @@
 package dev.railyard.launcher;
 
+import dev.railyard.api.webhooks.WebhookSettings;
 import dev.railyard.simulator.SimulatorSettings;
 import java.nio.file.Path;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
  * @param configFile   railyard.yaml, or null for the built-in configuration
  * @param apiPort      the REST API's port (0: any free port)
  * @param partitions   partitions of the job topics when this process creates them
+ * @param webhooks     job and batch webhook delivery (docs/webhooks.md); private targets refused by default
  */
 public record PlatformSettings(
         Path dataDir,
@@ -25,29 +27,36 @@ public record PlatformSettings(
         String apiHost,
         int apiPort,
         int partitions,
-        SimulatorSettings simulator) {
+        SimulatorSettings simulator,
+        WebhookSettings webhooks) {
 
     public static PlatformSettings embedded(Path dataDir) {
-        return new PlatformSettings(dataDir, null, 0, null, null, null, null, "127.0.0.1", 0, 4, SimulatorSettings.defaults());
+        return new PlatformSettings(dataDir, null, 0, null, null, null, null, "127.0.0.1", 0, 4, SimulatorSettings.defaults(),
+                WebhookSettings.defaults());
     }
 
     public PlatformSettings withApi(String host, int port) {
-        return new PlatformSettings(dataDir, kafka, kafkaPort, database, dbUser, dbPassword, configFile, host, port, partitions, simulator);
+        return new PlatformSettings(dataDir, kafka, kafkaPort, database, dbUser, dbPassword, configFile, host, port, partitions, simulator, webhooks);
     }
 
     public PlatformSettings withKafkaPort(int port) {
-        return new PlatformSettings(dataDir, kafka, port, database, dbUser, dbPassword, configFile, apiHost, apiPort, partitions, simulator);
+        return new PlatformSettings(dataDir, kafka, port, database, dbUser, dbPassword, configFile, apiHost, apiPort, partitions, simulator, webhooks);
     }
 
     public PlatformSettings withSimulator(SimulatorSettings settings) {
-        return new PlatformSettings(dataDir, kafka, kafkaPort, database, dbUser, dbPassword, configFile, apiHost, apiPort, partitions, settings);
+        return new PlatformSettings(dataDir, kafka, kafkaPort, database, dbUser, dbPassword, configFile, apiHost, apiPort, partitions, settings, webhooks);
     }
 
     public PlatformSettings withConfigFile(Path file) {
-        return new PlatformSettings(dataDir, kafka, kafkaPort, database, dbUser, dbPassword, file, apiHost, apiPort, partitions, simulator);
+        return new PlatformSettings(dataDir, kafka, kafkaPort, database, dbUser, dbPassword, file, apiHost, apiPort, partitions, simulator, webhooks);
     }
 
     public PlatformSettings withExternal(String kafkaServers, String jdbcUrl, String user, String password) {
-        return new PlatformSettings(dataDir, kafkaServers, kafkaPort, jdbcUrl, user, password, configFile, apiHost, apiPort, partitions, simulator);
+        return new PlatformSettings(dataDir, kafkaServers, kafkaPort, jdbcUrl, user, password, configFile, apiHost, apiPort, partitions, simulator, webhooks);
+    }
+
+    public PlatformSettings withWebhooks(WebhookSettings settings) {
+        return new PlatformSettings(dataDir, kafka, kafkaPort, database, dbUser, dbPassword, configFile, apiHost, apiPort, partitions, simulator,
+                settings);
     }
 }

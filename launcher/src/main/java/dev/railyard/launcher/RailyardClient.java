@@ -16,9 +16,17 @@ public final class RailyardClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final String baseUrl;
+    private final String apiKey;
 
+    /** Without an API key: for an open API (no key configured, docs/auth.md). */
     public RailyardClient(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    /** @param apiKey sent as {@code Authorization: Bearer} on every request, or null for none */
+    public RailyardClient(String baseUrl, String apiKey) {
         this.baseUrl = baseUrl;
+        this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
     }
 
     /** Submits an OpenAI batch input file (JSONL); returns the batch object. */
@@ -48,10 +56,20 @@ public final class RailyardClient {
         return expectJson(send(HttpRequest.newBuilder(uri(path)).GET()), "GET " + path);
     }
 
+    /** POSTs a JSON body; returns the JSON answer. */
+    public JsonNode post(String path, JsonNode body) {
+        return expectJson(send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))), "POST " + path);
+    }
+
+    public JsonNode delete(String path) {
+        return expectJson(send(HttpRequest.newBuilder(uri(path)).DELETE()), "DELETE " + path);
+    }
+
     /** Streams {@code path} into {@code file}; returns the HTTP status. */
     public int download(String path, Path file) {
         try {
-            return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(5)).GET().build(),
+            return http.send(authorized(HttpRequest.newBuilder(uri(path))).timeout(Duration.ofMinutes(5)).GET().build(),
                     HttpResponse.BodyHandlers.ofFile(file)).statusCode();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -65,9 +83,13 @@ public final class RailyardClient {
         return URI.create(baseUrl + path);
     }
 
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return apiKey == null ? request : request.header("Authorization", "Bearer " + apiKey);
+    }
+
     private HttpResponse<byte[]> send(HttpRequest.Builder request) {
         try {
-            return http.send(request.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(authorized(request).timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

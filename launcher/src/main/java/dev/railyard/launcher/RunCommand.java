@@ -53,7 +53,8 @@ final class RunCommand implements Callable<Integer> {
             BatchRun.Outcome outcome;
             ProgressBar[] bar = new ProgressBar[1];
             try {
-                outcome = new BatchRun(new RailyardClient(platform.apiBaseUrl())).run(jsonl, output, errors, timeout, n -> {
+                // Needed only once API keys exist in this data dir's database (docs/auth.md).
+                outcome = new BatchRun(new RailyardClient(platform.apiBaseUrl(), System.getenv("RAILYARD_API_KEY"))).run(jsonl, output, errors, timeout, n -> {
                     if (n < 0) {
                         bar[0] = new ProgressBarBuilder().setTaskName("jobs").setInitialMax(-n)
                                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build();

@@ -12,6 +12,7 @@ import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Headers;
 import dev.railyard.schema.MalformedEventException;
 import dev.railyard.schema.Topics;
+import dev.railyard.schema.db.BatchCancellations;
 import dev.railyard.schema.event.Attempt;
 import dev.railyard.schema.event.ErrorType;
 import dev.railyard.schema.event.JobDispatched;
@@ -21,7 +22,6 @@ import dev.railyard.schema.event.Outcome;
 import dev.railyard.schema.event.RailyardEvent;
 import dev.railyard.schema.event.Usage;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -57,10 +57,19 @@ final class DispatchHandler implements RecordHandler {
     private final Vertx vertx;
     private final Clock clock;
     private final Fallbacks fallbacks;
+    private final BatchCancellations cancellations;
 
     /** @param adapters the adapter of each provider, by provider name */
     DispatchHandler(RailyardConfig config, Map<String, ? extends ProviderAdapter> adapters, AttemptLoop attempts,
                     Producer<byte[], byte[]> producer, DeadLetters deadLetters, EventCodec codec, Vertx vertx, Clock clock) {
+        this(config, adapters, attempts, producer, deadLetters, codec, vertx, clock, BatchCancellations.none());
+    }
+
+    /** @param cancellations batches being cancelled: their jobs that have not called a provider yet end cancelled */
+    DispatchHandler(RailyardConfig config, Map<String, ? extends ProviderAdapter> adapters, AttemptLoop attempts,
+                    Producer<byte[], byte[]> producer, DeadLetters deadLetters, EventCodec codec, Vertx vertx, Clock clock,
+                    BatchCancellations cancellations) {
+        this.cancellations = cancellations;
         this.config = config;
         this.adapters = adapters;
         this.attempts = attempts;
@@ -98,16 +107,19 @@ final class DispatchHandler implements RecordHandler {
             return publish(record, expired(dispatched, List.of(), BigDecimal.ZERO,
                     JobError.of(ErrorType.TIMEOUT, "deadline " + deadline + " passed before the job started")));
         }
+        if (dispatched.previousAttemptsOrEmpty().isEmpty() && cancellations.cancelled(dispatched.job().batchId())) {
+            // Its batch is being cancelled and no provider has seen the job: it never starts (docs/batches.md).
+            return publish(record, cancelled(dispatched));
+        }
         AttemptPrice price = AttemptPrice.of(config, deployment.get(), dispatched.job());
         CompletableFuture<Void> done = new CompletableFuture<>();
         int hop = dispatched.decision().hop();
         // A job back from a delay topic keeps counting its tries on this hop.
         int firstTry = 1 + (int) dispatched.previousAttemptsOrEmpty().stream().filter(a -> a.hop() == hop).count();
         long waitMs = remainingDelayMs(record, now);
-        // A context per job, so its attempts, timers and callbacks run in order on one event loop. Each new
-        // context takes the next event loop, so one provider's jobs spread over every core; getOrCreateContext()
-        // from the poll thread would pin them all to that thread's one loop.
-        ((VertxInternal) vertx).createEventLoopContext().runOnContext(v -> afterDelay(waitMs, () -> attempts
+        // A context per job, so its attempts, timers and callbacks run in order on one event loop. (Vert.x
+        // pins contexts made from a plain thread to one loop, so one provider's jobs share its poll thread's loop.)
+        vertx.getOrCreateContext().runOnContext(v -> afterDelay(waitMs, () -> attempts
                 .run(adapter, deployment.get(), config.providers().get(deployment.get().provider()), dispatched.job(),
                         hop, firstTry, dispatched.decision().estimatedPromptTokens(), price)
                 .onComplete(outcome -> {
@@ -191,6 +203,15 @@ final class DispatchHandler implements RecordHandler {
                 dispatched.job().customId(), dispatched.job().endpoint(), Outcome.EXPIRED, dispatched.job().model(),
                 dispatched.decision().deploymentId(), null, Usage.NONE, cost, 0, null, attempts, error, dispatched.decision());
         return Fallbacks.withPrevious(expired, dispatched.previousAttemptsOrEmpty());
+    }
+
+    /** The job ends cancelled before any call; the router's reservation is released when the result is recorded. */
+    private JobResult cancelled(JobDispatched dispatched) {
+        return new JobResult(RailyardEvent.CURRENT_SCHEMA_VERSION, UUID.randomUUID().toString(),
+                dispatched.job().jobId(), clock.instant(), dispatched.job().tenant(), dispatched.job().batchId(),
+                dispatched.job().customId(), dispatched.job().endpoint(), Outcome.CANCELLED, dispatched.job().model(),
+                dispatched.decision().deploymentId(), null, Usage.NONE, BigDecimal.ZERO, 0, null, List.of(), null,
+                dispatched.decision());
     }
 
     /** The job's next hop, on its fallback deployment's dispatch topic; complete when Kafka acknowledged it. */

@@ -7,6 +7,8 @@ import dev.railyard.kafka.DeadLetters;
 import dev.railyard.kafka.KafkaClients;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Topics;
+import dev.railyard.schema.db.BatchCancellations;
+import dev.railyard.schema.db.CancelledBatches;
 import dev.railyard.provider.delay.DelayLine;
 import dev.railyard.provider.ratelimit.PostgresBucketStore;
 import dev.railyard.provider.ratelimit.PostgresPauseBoard;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 public final class ProviderWorkers implements AutoCloseable {
     private static final int MAX_POLL_RECORDS = 500;
     private static final Duration PAUSE_REFRESH = Duration.ofMillis(250);
+    private static final Duration CANCELLATIONS_REFRESH = Duration.ofSeconds(1);
 
     private final RailyardConfig config;
     private final KafkaClients clients;
@@ -41,6 +44,7 @@ public final class ProviderWorkers implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> producer;
     private Quotas quotas;
     private DelayLine delayLine;
+    private CancelledBatches cancelled; // null without a database: batch cancellation is not enforced here
 
     /**
      * @param dataSource where RPM/TPM buckets and provider pauses are shared with every other worker
@@ -78,8 +82,9 @@ public final class ProviderWorkers implements AutoCloseable {
                 : new Quotas(new PostgresBucketStore(dataSource), new PostgresPauseBoard(dataSource, PAUSE_REFRESH), Clock.systemUTC());
         AttemptLoop attempts = new AttemptLoop(vertx, config.retry(), () -> ThreadLocalRandom.current().nextDouble(),
                 () -> running, Clock.systemUTC(), quotas);
+        cancelled = dataSource == null ? null : new CancelledBatches(dataSource, CANCELLATIONS_REFRESH).start();
         DispatchHandler handler = new DispatchHandler(config, adapters, attempts, producer, deadLetters, codec, vertx,
-                Clock.systemUTC());
+                Clock.systemUTC(), cancelled == null ? BatchCancellations.none() : cancelled);
         delayLine = new DelayLine(clients.consumer("railyard-delay-line", MAX_POLL_RECORDS), producer, deadLetters,
                 Clock.systemUTC()).start();
         for (ProviderConfig provider : config.providers().values()) {
@@ -116,6 +121,9 @@ public final class ProviderWorkers implements AutoCloseable {
         }
         adapters.values().forEach(ProviderAdapter::close);
         loops.clear();
+        if (cancelled != null) {
+            cancelled.close();
+        }
     }
 
     /** A crash, for tests of redelivery: stop at once, commit nothing more, start no further attempts. */
@@ -133,5 +141,8 @@ public final class ProviderWorkers implements AutoCloseable {
         }
         adapters.values().forEach(ProviderAdapter::close);
         loops.clear();
+        if (cancelled != null) {
+            cancelled.close();
+        }
     }
 }

@@ -13,6 +13,7 @@ import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Headers;
 import dev.railyard.schema.MalformedEventException;
 import dev.railyard.schema.Topics;
+import dev.railyard.schema.db.BatchCancellations;
 import dev.railyard.schema.event.ErrorType;
 import dev.railyard.schema.event.JobDispatched;
 import dev.railyard.schema.event.JobError;
@@ -36,7 +37,8 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * Routes one polled batch of submitted jobs: each record becomes a dispatch, a failed result, an
- * expired result (its deadline passed before routing), a rejected result (a budget cannot hold it), a held job (a
+ * expired result (its deadline passed before routing), a cancelled result (its batch is being cancelled), a rejected
+ * result (a budget cannot hold it), a held job (a
  * defer budget cannot hold it yet; nothing is sent), or a dead letter (or a failed result and a dead letter). The
  * batch completes when every record it produced is acknowledged, so offsets are committed only after that.
  */
@@ -51,6 +53,7 @@ final class RouterHandler implements BatchHandler {
     private final Clock clock;
     private final DecisionCounter decisions;
     private final Reservations reservations;
+    private final BatchCancellations cancellations;
 
     RouterHandler(RoutingPolicy policy, SubmissionCheck check, EventCodec codec, Producer<byte[], byte[]> producer,
                   DeadLetters deadLetters, Clock clock) {
@@ -64,6 +67,13 @@ final class RouterHandler implements BatchHandler {
 
     RouterHandler(RoutingPolicy policy, SubmissionCheck check, EventCodec codec, Producer<byte[], byte[]> producer,
                   DeadLetters deadLetters, Clock clock, DecisionCounter decisions, Reservations reservations) {
+        this(policy, check, codec, producer, deadLetters, clock, decisions, reservations, BatchCancellations.none());
+    }
+
+    RouterHandler(RoutingPolicy policy, SubmissionCheck check, EventCodec codec, Producer<byte[], byte[]> producer,
+                  DeadLetters deadLetters, Clock clock, DecisionCounter decisions, Reservations reservations,
+                  BatchCancellations cancellations) {
+        this.cancellations = cancellations;
         this.policy = policy;
         this.check = check;
         this.codec = codec;
@@ -120,6 +130,10 @@ final class RouterHandler implements BatchHandler {
     }
 
     private CompletableFuture<?> dispatch(ConsumerRecord<byte[], byte[]> record, JobSubmitted job) {
+        if (cancellations.cancelled(job.batchId())) {
+            // Its batch is being cancelled and the job has not started: it never will (docs/batches.md).
+            return publish(record, job, Topics.JOBS_RESULTS, terminal(record, job, Outcome.CANCELLED, null));
+        }
         if (job.deadline() != null && !clock.instant().isBefore(job.deadline())) {
             // A job must never run late silently: it ends here, before any provider sees it.
             decisions.expired();

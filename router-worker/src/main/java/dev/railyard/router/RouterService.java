@@ -21,6 +21,8 @@ import dev.railyard.router.policy.RoutingPolicy;
 import dev.railyard.router.policy.TokenEstimator;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Topics;
+import dev.railyard.schema.db.BatchCancellations;
+import dev.railyard.schema.db.CancelledBatches;
 import dev.railyard.schema.event.DeploymentHealthSnapshot;
 import dev.railyard.schema.validation.JobRequestValidator;
 import io.micrometer.core.instrument.Gauge;
@@ -49,13 +51,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * <p>Given a budget store, it enforces budgets: those configured, overlaid by the compacted
  * {@code railyard.budget.state} ({@link BudgetBook}, read to its end before routing starts and followed after), with
  * reservations in PostgreSQL ({@link SqlReservations}); jobs a {@code defer} budget holds are let go by a
- * {@link DeferralRelease}, and their count is the gauge {@code railyard.budget.deferred.jobs}.
+ * {@link DeferralRelease}, and their count is the gauge {@code railyard.budget.deferred.jobs}. With that database it
+ * also ends the jobs of batches being cancelled instead of routing them ({@link CancelledBatches}).
  */
 public final class RouterService implements AutoCloseable {
     public static final String GROUP = "railyard-router";
     public static final String DEFERRED_GAUGE = "railyard.budget.deferred.jobs";
     private static final int MAX_POLL_RECORDS = 1000;
     private static final Duration BUDGET_CATCH_UP = Duration.ofSeconds(60);
+    private static final Duration CANCELLATIONS_REFRESH = Duration.ofSeconds(1);
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -67,6 +71,7 @@ public final class RouterService implements AutoCloseable {
     private final DeferralRelease release;
     private final MeterRegistry registry;
     private final Gauge deferredGauge;
+    private final CancelledBatches cancelled; // null without a database: batch cancellation is not enforced here
     private final AtomicBoolean started = new AtomicBoolean();
 
     /** Live health with the default settings, no budget limits. */
@@ -132,6 +137,7 @@ public final class RouterService implements AutoCloseable {
         this.consumer = clients.consumer(GROUP, MAX_POLL_RECORDS);
         Reservations reservations = Reservations.none();
         Clock clock = budgets == null ? Clock.systemUTC() : budgets.clock();
+        this.cancelled = budgets == null ? null : new CancelledBatches(budgets.store(), CANCELLATIONS_REFRESH);
         if (budgets == null) {
             this.budgetReader = null;
             this.release = null;
@@ -149,7 +155,8 @@ public final class RouterService implements AutoCloseable {
         RoutingPolicy policy = new RoutingPolicy(config, new TokenEstimator(), d -> config.model(d.model()).orElseThrow(), health, budget);
         RouterHandler handler = new RouterHandler(policy,
                 new SubmissionCheck(new JobRequestValidator()), new EventCodec(), producer, new DeadLetters(producer),
-                clock, new DecisionCounter(registry), reservations);
+                clock, new DecisionCounter(registry), reservations,
+                cancelled == null ? BatchCancellations.none() : cancelled);
         this.loop = new BatchLoop("router", consumer, List.of(Topics.JOBS_SUBMITTED), handler);
     }
 
@@ -163,6 +170,9 @@ public final class RouterService implements AutoCloseable {
         if (started.compareAndSet(false, true)) {
             if (budgetReader != null) {
                 budgetReader.start().awaitCaughtUp(BUDGET_CATCH_UP);
+            }
+            if (cancelled != null) {
+                cancelled.start();
             }
             if (view != null) {
                 view.start();
@@ -206,6 +216,9 @@ public final class RouterService implements AutoCloseable {
     }
 
     private void closeBudgets() {
+        if (cancelled != null) {
+            cancelled.close();
+        }
         if (release != null) {
             release.close();
             budgetReader.close();

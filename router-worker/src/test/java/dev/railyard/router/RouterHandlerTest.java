@@ -100,6 +100,29 @@ class RouterHandlerTest {
         assertThat(d.decision().deploymentId()).isEqualTo("openai-gpt-4o-mini");
     }
 
+    @Test
+    void a_job_of_a_batch_being_cancelled_ends_cancelled_instead_of_being_routed() {
+        RouterHandler cancelling = new RouterHandler(new RoutingPolicy(config, tokens), new SubmissionCheck(new JobRequestValidator()),
+                codec, producer, new DeadLetters(producer), Clock.fixed(NOW, ZoneOffset.UTC), DecisionCounter.none(),
+                dev.railyard.router.budget.Reservations.none(), batchId -> "batch-1".equals(batchId));
+
+        CompletableFuture<Void> done = cancelling.handle(List.of(record(0, job("job-c", "gpt-4o-mini", chat("gpt-4o-mini")))))
+                .toCompletableFuture();
+        while (producer.completeNext()) {
+            // acknowledge everything sent
+        }
+
+        assertThat(done).isCompleted();
+        assertThat(producer.history()).singleElement().satisfies(out -> {
+            assertThat(out.topic()).isEqualTo(Topics.JOBS_RESULTS);
+            JobResult result = codec.decode(out.value(), JobResult.class);
+            assertThat(result.jobId()).isEqualTo("job-c");
+            assertThat(result.outcome()).isEqualTo(Outcome.CANCELLED);
+            assertThat(result.batchId()).isEqualTo("batch-1");
+            assertThat(result.attempts()).isEmpty();
+        });
+    }
+
     @ParameterizedTest(name = "priority {0} → header {1}")
     @CsvSource(nullValues = "NULL", value = {"interactive, interactive", "bulk, bulk", "Bulk, bulk", "NULL, standard", "urgent, standard"})
     void a_dispatch_carries_the_normalised_priority_header(String priority, String header) {

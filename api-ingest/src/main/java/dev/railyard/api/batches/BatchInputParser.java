@@ -10,7 +10,10 @@ import dev.railyard.api.jobs.JsonText;
 import dev.railyard.schema.event.Endpoint;
 import dev.railyard.schema.validation.FieldError;
 import dev.railyard.schema.validation.JobRequestValidator;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +29,8 @@ import java.util.function.Consumer;
  *
  * <p>Valid lines are handed to a sink as they are found, so storing them can overlap with parsing the rest;
  * a whole-file problem found later (a repeated custom_id) still throws, and the caller discards what it
- * stored. Emptiness and the line limit are checked before any line is handed over.
+ * stored. For an input in memory, emptiness and the line limit are checked before any line is handed over; a
+ * streamed input (a stored file) is checked as it is read.
  */
 public final class BatchInputParser {
     public static final int MAX_LINES = 50_000;
@@ -50,27 +54,46 @@ public final class BatchInputParser {
         String text = input.startsWith("\uFEFF") ? input.substring(1) : input;
         int count = countLines(text);
         if (count == 0) {
-            throw ApiException.invalid("empty_batch", null, "the batch input has no lines");
+            throw empty();
         }
         if (count > maxLines) {
             throw ApiException.invalid("too_many_requests_in_batch", null,
                     "a batch may have at most " + maxLines + " requests, this input has " + count + " lines");
         }
+        try {
+            return parse(new TextLines(text), count, requiredEndpoint, validLines);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // text in memory cannot fail to read
+        }
+    }
+
+    /**
+     * As {@link #parse(String, String, Consumer)}, reading the input as it goes (a stored file): the line limit is
+     * checked as lines are read, so an input over it throws once its first line past the limit is reached.
+     */
+    public ParsedBatch parse(Reader input, String requiredEndpoint, Consumer<BatchLine> validLines) throws IOException {
+        return parse(new ReaderLines(input), 0, requiredEndpoint, validLines);
+    }
+
+    private ParsedBatch parse(Lines lines, int expected, String requiredEndpoint, Consumer<BatchLine> validLines)
+            throws IOException {
         int valid = 0;
+        int count = 0;
         String firstUrl = null;
         List<LineError> invalid = new ArrayList<>();
-        Map<String, Integer> customIds = new HashMap<>(count * 2);
+        Map<String, Integer> customIds = new HashMap<>(Math.max(16, expected * 2));
         boolean anyObject = false;
         LineError firstError = null;
         int lineNumber = 0;
-        for (int pos = 0; pos <= text.length(); ) {
-            int nl = text.indexOf('\n', pos);
-            int end = nl < 0 ? text.length() : nl;
+        String line;
+        while ((line = lines.next()) != null) {
             lineNumber++;
-            String line = text.substring(pos, end > pos && text.charAt(end - 1) == '\r' ? end - 1 : end);
-            pos = end + 1;
             if (line.isBlank()) {
                 continue;
+            }
+            if (++count > maxLines) {
+                throw ApiException.invalid("too_many_requests_in_batch", null,
+                        "a batch may have at most " + maxLines + " requests, this input has more (line " + lineNumber + ")");
             }
             RawLine raw = read(line);
             anyObject |= raw.object();
@@ -91,6 +114,9 @@ public final class BatchInputParser {
                 firstError = firstError == null ? error : firstError;
             }
         }
+        if (count == 0) {
+            throw empty();
+        }
         if (!anyObject) {
             throw ApiException.invalid("invalid_jsonl", null, "the input is not JSONL: no line is a JSON object (line "
                     + firstError.lineNumber() + ": " + firstError.message() + ")");
@@ -98,6 +124,70 @@ public final class BatchInputParser {
         String endpoint = requiredEndpoint != null ? requiredEndpoint
                 : firstUrl == null ? Endpoint.CHAT_COMPLETIONS.path() : firstUrl;
         return new ParsedBatch(endpoint, valid, invalid);
+    }
+
+    private static ApiException empty() {
+        return ApiException.invalid("empty_batch", null, "the batch input has no lines");
+    }
+
+    /** The physical lines of an input, without their line break (LF or CRLF); null after the last. */
+    private interface Lines {
+        String next() throws IOException;
+    }
+
+    private static final class TextLines implements Lines {
+        private final String text;
+        private int pos;
+
+        TextLines(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String next() {
+            if (pos > text.length()) {
+                return null;
+            }
+            int nl = text.indexOf('\n', pos);
+            int end = nl < 0 ? text.length() : nl;
+            String line = text.substring(pos, end > pos && text.charAt(end - 1) == '\r' ? end - 1 : end);
+            pos = end + 1;
+            return line;
+        }
+    }
+
+    /** Lines split on LF only, like {@link TextLines} (a lone CR stays in its line); a leading BOM is dropped. */
+    private static final class ReaderLines implements Lines {
+        private final Reader in;
+        private final StringBuilder line = new StringBuilder(1024);
+        private boolean first = true;
+        private boolean ended;
+
+        ReaderLines(Reader in) {
+            this.in = in instanceof BufferedReader ? in : new BufferedReader(in, 1 << 16);
+        }
+
+        @Override
+        public String next() throws IOException {
+            if (ended) {
+                return null;
+            }
+            line.setLength(0);
+            int c;
+            while ((c = in.read()) >= 0 && c != '\n') {
+                line.append((char) c);
+            }
+            ended = c < 0;
+            if (first && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
+                line.deleteCharAt(0);
+            }
+            first = false;
+            int length = line.length();
+            if (length > 0 && line.charAt(length - 1) == '\r') {
+                line.setLength(length - 1);
+            }
+            return line.toString();
+        }
     }
 
     private static int countLines(String text) {

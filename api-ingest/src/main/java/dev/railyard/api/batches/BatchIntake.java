@@ -7,6 +7,7 @@ import dev.railyard.api.jobs.NewJob;
 import dev.railyard.api.jobs.Priority;
 import dev.railyard.schema.event.Endpoint;
 import java.io.IOException;
+import java.io.Reader;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,7 +57,37 @@ public final class BatchIntake {
      * @return completes once Kafka acknowledged or refused every record; the batch is stored by then
      * @throws ApiException for parameters or an input that cannot be a batch (nothing is stored)
      */
-    public CompletableFuture<Accepted> accept(String tenant, String input, String endpoint, String window)
+    public CompletableFuture<Accepted> accept(String tenant, String apiKeyId, String input, String endpoint, String window,
+                                              String callbackUrl) throws SQLException, IOException {
+        return accept(tenant, sink -> parser.parse(input, endpoint, sink), endpoint, window, null, null, apiKeyId, callbackUrl);
+    }
+
+    /**
+     * A batch from an uploaded file ({@code POST /v1/batches} with {@code input_file_id}), read as it is parsed.
+     * Problems of the whole file are 400s naming {@code input_file_id}.
+     *
+     * @param metadataJson the batch's metadata as a JSON object, or null
+     * @param callbackUrl  where the batch's webhook goes (docs/webhooks.md), or null
+     */
+    public CompletableFuture<Accepted> acceptFile(String tenant, String apiKeyId, String fileId, Reader input, String endpoint,
+                                                  String window, String metadataJson, String callbackUrl)
+            throws SQLException, IOException {
+        return accept(tenant, sink -> {
+            try {
+                return parser.parse(input, endpoint, sink);
+            } catch (ApiException e) {
+                throw new ApiException(e.status(), e.code(), "input_file_id", "input file " + fileId + ": " + e.getMessage());
+            }
+        }, endpoint, window, fileId, metadataJson, apiKeyId, callbackUrl);
+    }
+
+    /** Parses a batch input, handing each valid line to the sink. */
+    private interface Input {
+        ParsedBatch parse(Consumer<BatchLine> sink) throws IOException;
+    }
+
+    private CompletableFuture<Accepted> accept(String tenant, Input input, String endpoint, String window, String fileId,
+                                               String metadataJson, String apiKeyId, String callbackUrl)
             throws SQLException, IOException {
         Duration windowLength = completionWindow(window);
         if (endpoint != null && Endpoint.fromPath(endpoint).isEmpty()) {
@@ -66,23 +98,29 @@ public final class BatchIntake {
         Instant expires = now.plus(windowLength);
         String batchId = ids.batchId();
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        BatchObject batch = store(tenant, input, endpoint, window, now, expires, batchId, records);
+        BatchObject batch = store(tenant, input, new Header(batchId, endpoint, window, fileId, metadataJson, apiKeyId, callbackUrl), now, expires, records);
         // Only committed jobs are announced: a consumer never sees a job the database lacks.
         return publisher.send(records).thenApply(report -> new Accepted(batch, records.size(), report));
+    }
+
+    /** What the batch row gets besides its counts and times; {@code apiKeyId} (or null) goes on every job. */
+    private record Header(String batchId, String endpoint, String window, String inputFileId, String metadataJson,
+                          String apiKeyId, String callbackUrl) {
     }
 
     /**
      * Parses and stores in one pass: each valid line is written to the COPY stream (PostgreSQL ingests it
      * meanwhile, on its own core) and encoded as its Kafka record; the batch row follows at the end.
      */
-    private BatchObject store(String tenant, String input, String endpoint, String window, Instant now, Instant expires,
-                              String batchId, List<ProducerRecord<byte[], byte[]>> records) throws SQLException, IOException {
+    private BatchObject store(String tenant, Input input, Header header, Instant now, Instant expires,
+                              List<ProducerRecord<byte[], byte[]>> records) throws SQLException, IOException {
+        String batchId = header.batchId();
         try (BatchWriter writer = store.begin()) {
             ParsedBatch parsed;
             try {
-                parsed = parser.parse(input, endpoint, line -> {
+                parsed = input.parse(line -> {
                     NewJob job = new NewJob(ids.jobId(), tenant, batchId, line.customId(), line.lineNumber(), line.url(),
-                            line.model(), line.bodyJson(), Priority.BULK, null, null, expires, now);
+                            line.model(), line.bodyJson(), Priority.BULK, null, null, expires, now, header.apiKeyId());
                     try {
                         writer.job(job);
                     } catch (SQLException | IOException e) {
@@ -97,11 +135,11 @@ public final class BatchIntake {
                 throw (IOException) e.getCause();
             }
             boolean failed = parsed.validLines() == 0;
-            StoredBatch batch = new StoredBatch(batchId, parsed.endpoint(), window, null,
+            StoredBatch batch = new StoredBatch(batchId, parsed.endpoint(), header.window(), header.inputFileId(),
                     failed ? BatchObject.FAILED : BatchObject.IN_PROGRESS, now, failed ? null : now, expires,
-                    failed ? now : null, null, null, parsed.invalid().size(), parsed.validLines(), parsed.validLines(),
-                    0, 0, null);
-            writer.finish(batch, tenant, parsed.invalid());
+                    failed ? now : null, null, null, null, null, header.metadataJson(), parsed.invalid().size(),
+                    parsed.validLines(), parsed.validLines(), 0, 0, 0, null);
+            writer.finish(batch, tenant, header.callbackUrl(), parsed.invalid());
             List<LineError> shown = failed
                     ? parsed.invalid().subList(0, Math.min(INLINE_ERRORS, parsed.invalid().size())) : List.of();
             return BatchObject.of(batch, shown);

@@ -1,10 +1,14 @@
 package dev.railyard.api.batches;
 
+import dev.railyard.api.files.FileRoutes;
+import dev.railyard.api.files.FileStore;
+import dev.railyard.api.files.StoredFile;
 import dev.railyard.api.http.ApiException;
 import dev.railyard.api.http.Blocking;
 import dev.railyard.api.http.HttpJson;
 import dev.railyard.api.http.JsonlStream;
 import dev.railyard.api.http.TenantResolver;
+import dev.railyard.api.webhooks.CallbackUrls;
 import dev.railyard.api.jobs.JobPublisher;
 import dev.railyard.api.jobs.JobStore;
 import io.vertx.core.Future;
@@ -12,7 +16,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +28,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The OpenAI Batches API over JSONL bodies: create, get, list, and the output and error files. */
+/**
+ * The OpenAI Batches API: create (from an uploaded file, {@code application/json}; or, a Railyard extension, from a
+ * JSONL body), get, list, cancel, and the output and error files by batch.
+ */
 public final class BatchRoutes {
     private static final Set<String> JSONL_TYPES = Set.of("application/jsonl", "application/x-ndjson");
     private static final int DEFAULT_LIMIT = 20;
@@ -34,9 +45,13 @@ public final class BatchRoutes {
     private final HttpJson json;
     private final JsonlStream stream;
     private final TenantResolver tenants;
+    private final FileStore files;
+    private final Clock clock;
 
     public BatchRoutes(BatchIntake intake, BatchStore store, BatchResults results, JobStore jobs, Blocking blocking,
-                       HttpJson json, JsonlStream stream, TenantResolver tenants) {
+                       HttpJson json, JsonlStream stream, TenantResolver tenants, FileStore files, Clock clock) {
+        this.files = files;
+        this.clock = clock;
         this.intake = intake;
         this.store = store;
         this.results = results;
@@ -51,6 +66,7 @@ public final class BatchRoutes {
         router.post("/v1/batches").handler(bodies).handler(this::create);
         router.get("/v1/batches").handler(this::list);
         router.get("/v1/batches/:id").handler(this::get);
+        router.post("/v1/batches/:id/cancel").handler(this::cancel);
         router.get("/v1/batches/:id/output").handler(ctx -> {
             String tenant = tenants.tenant(ctx);
             stream.send(ctx, () -> results.output(tenant, ctx.pathParam("id"))).onFailure(ctx::fail);
@@ -63,6 +79,10 @@ public final class BatchRoutes {
 
     private void create(RoutingContext ctx) {
         String tenant = tenants.tenant(ctx);
+        if (mediaType(ctx).equals(HttpJson.JSON)) {
+            createFromFile(ctx, tenant);
+            return;
+        }
         try {
             requireJsonl(ctx);
         } catch (ApiException e) {
@@ -71,13 +91,71 @@ public final class BatchRoutes {
         }
         String endpoint = ctx.request().getParam("endpoint");
         String window = ctx.request().getParam("completion_window", "24h");
+        String callbackParam = ctx.request().getParam("callback_url");
         Buffer body = ctx.body().buffer();
-        blocking.run(() -> intake.accept(tenant, body == null ? "" : body.toString(StandardCharsets.UTF_8), endpoint, window))
+        String apiKeyId = tenants.apiKeyId(ctx);
+        blocking.run(() -> {
+                    String callbackUrl = callbackParam == null ? null : CallbackUrls.check(callbackParam, "callback_url");
+                    return intake.accept(tenant, apiKeyId, body == null ? "" : body.toString(StandardCharsets.UTF_8), endpoint,
+                            window, callbackUrl);
+                })
                 .compose(blocking::await)
                 .compose(accepted -> accepted.report().ok()
                         ? json.send(ctx, 200, accepted.batch())
                         : unpublished(accepted))
                 .onFailure(ctx::fail);
+    }
+
+    /** OpenAI's way: {@code {"input_file_id","endpoint","completion_window","metadata"}}, the file read as it is parsed. */
+    private void createFromFile(RoutingContext ctx, String tenant) {
+        Buffer body = ctx.body().buffer();
+        String apiKeyId = tenants.apiKeyId(ctx);
+        blocking.run(() -> {
+                    BatchCreateRequest request = BatchCreateRequest.read(json.mapper(), body == null ? null : body.getBytes());
+                    StoredFile file = files.find(tenant, request.inputFileId())
+                            .orElseThrow(() -> ApiException.invalid("invalid_value", "input_file_id",
+                                    "no file with id '" + request.inputFileId() + "'"));
+                    if (!FileRoutes.BATCH.equals(file.purpose())) {
+                        throw ApiException.invalid("invalid_value", "input_file_id", "file " + file.id()
+                                + " has purpose " + file.purpose() + "; a batch input is uploaded with purpose batch");
+                    }
+                    try (Reader input = new InputStreamReader(files.open(file.id()), StandardCharsets.UTF_8)) {
+                        return intake.acceptFile(tenant, apiKeyId, file.id(), input, request.endpoint(), request.completionWindow(),
+                                request.metadataJson(), request.callbackUrl());
+                    }
+                })
+                .compose(blocking::await)
+                .compose(accepted -> accepted.report().ok()
+                        ? json.send(ctx, 200, accepted.batch())
+                        : unpublished(accepted))
+                .onFailure(ctx::fail);
+    }
+
+    /**
+     * {@code cancelling} at once; {@code cancelled} once every job ended: jobs not started yet end cancelled (the
+     * router and the provider workers read the batches being cancelled), the others finish and are reported.
+     */
+    private void cancel(RoutingContext ctx) {
+        String tenant = tenants.tenant(ctx);
+        String id = ctx.pathParam("id");
+        blocking.run(() -> {
+                    boolean cancelling = store.cancel(tenant, id, clock.instant().truncatedTo(ChronoUnit.MICROS));
+                    StoredBatch batch = store.find(tenant, id)
+                            .orElseThrow(() -> ApiException.notFound("batch_id", "no batch with id '" + id + "'"));
+                    BatchObject shown = render(batch);
+                    if (!cancelling) {
+                        throw new ApiException(409, "batch_not_cancellable", null,
+                                "batch " + id + " is " + shown.status() + " and can no longer be cancelled");
+                    }
+                    return shown;
+                })
+                .compose(batch -> json.send(ctx, 200, batch))
+                .onFailure(ctx::fail);
+    }
+
+    private static String mediaType(RoutingContext ctx) {
+        String header = ctx.request().getHeader("content-type");
+        return header == null ? "" : header.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     }
 
     private Future<Void> unpublished(BatchIntake.Accepted accepted) {
@@ -96,8 +174,9 @@ public final class BatchRoutes {
         String type = header == null ? "" : header.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         boolean plainJsonl = type.equals("text/plain") && "jsonl".equalsIgnoreCase(ctx.request().getParam("format"));
         if (!JSONL_TYPES.contains(type) && !plainJsonl) {
-            throw new ApiException(415, "unsupported_media_type", null, "a batch input must be sent as application/jsonl,"
-                    + " application/x-ndjson, or text/plain with ?format=jsonl; got " + (header == null ? "no content-type" : "'" + header + "'"));
+            throw new ApiException(415, "unsupported_media_type", null, "a batch is created from an uploaded file"
+                    + " (application/json with input_file_id) or from a JSONL body (application/jsonl,"
+                    + " application/x-ndjson, or text/plain with ?format=jsonl); got " + (header == null ? "no content-type" : "'" + header + "'"));
         }
     }
 

@@ -35,31 +35,37 @@ public final class BatchStore {
 
     private static final String INSERT_BATCH = """
             insert into batches (id, tenant, endpoint, completion_window, total_lines, invalid_lines, status,
-                                 created_at, in_progress_at, expires_at, failed_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                                 created_at, in_progress_at, expires_at, failed_at, input_file_id, metadata, callback_url)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)""";
     static final String COPY_JOBS = "copy jobs (id, tenant, batch_id, custom_id, line_number, endpoint, model,"
-            + " request, priority, state, created_at) from stdin";
+            + " request, priority, state, created_at, api_key_id) from stdin";
     static final String COPY_LINE_ERRORS = "copy batch_line_errors (batch_id, line_number, custom_id, code,"
             + " field, message) from stdin";
     private static final String SELECT = """
             select b.id, b.endpoint, b.completion_window, b.input_file_id, b.status, b.created_at, b.in_progress_at,
-                   b.expires_at, b.failed_at, b.cancelled_at, b.metadata::text, b.invalid_lines,
-                   c.jobs, c.pending, c.succeeded, c.failed, c.last_finished
+                   b.expires_at, b.failed_at, b.cancelling_at, b.finalized_at, b.output_file_id, b.error_file_id,
+                   b.metadata::text, b.invalid_lines,
+                   c.jobs, c.pending, c.succeeded, c.failed, c.expired, c.last_finished
             from batches b
             cross join lateral (
                 select count(*) as jobs,
                        count(*) filter (where j.state not in (%s)) as pending,
                        count(*) filter (where j.state = '%s') as succeeded,
                        count(*) filter (where j.state in (%s)) as failed,
+                       count(*) filter (where j.state = '%s') as expired,
                        max(j.finished_at) as last_finished
                 from jobs j where j.batch_id = b.id) c
-            """.formatted(TERMINAL_STATES, Outcome.SUCCEEDED.code(), FAILURE_STATES);
+            """.formatted(TERMINAL_STATES, Outcome.SUCCEEDED.code(), FAILURE_STATES, Outcome.EXPIRED.code());
     private static final String FIND = SELECT + " where b.tenant = ? and b.id = ?";
     private static final String LIST_FIRST = SELECT + " where b.tenant = ? order by b.created_at desc, b.id desc limit ?";
     private static final String LIST_AFTER = SELECT + """
              where b.tenant = ? and (b.created_at, b.id) < (select a.created_at, a.id from batches a where a.id = ? and a.tenant = ?)
              order by b.created_at desc, b.id desc limit ?""";
     private static final String EXISTS = "select 1 from batches where id = ? and tenant = ?";
+    /** Asks for a cancel once; a batch already failed or finalized is left as it is. */
+    private static final String CANCEL = """
+            update batches set cancelling_at = coalesce(cancelling_at, ?)
+            where id = ? and tenant = ? and status <> 'failed' and finalized_at is null""";
     private static final String LINE_ERRORS = """
             select line_number, custom_id, code, field, message from batch_line_errors
             where batch_id = ? order by line_number limit ?""";
@@ -78,7 +84,7 @@ public final class BatchStore {
         return new BatchWriter(dataSource.getConnection());
     }
 
-    static void insertHeader(Connection c, StoredBatch b, String tenant) throws SQLException {
+    static void insertHeader(Connection c, StoredBatch b, String tenant, String callbackUrl) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_BATCH)) {
             ps.setString(1, b.id());
             ps.setString(2, tenant);
@@ -91,6 +97,9 @@ public final class BatchStore {
             ps.setTimestamp(9, timestamp(b.inProgressAt()));
             ps.setTimestamp(10, timestamp(b.expiresAt()));
             ps.setTimestamp(11, timestamp(b.failedAt()));
+            ps.setString(12, b.inputFileId());
+            ps.setString(13, b.metadataJson());
+            ps.setString(14, callbackUrl);
             ps.executeUpdate();
         }
     }
@@ -107,7 +116,7 @@ public final class BatchStore {
     static void writeJobRow(CopyRows rows, NewJob j) throws IOException {
         rows.field(j.id()).field(j.tenant()).field(j.batchId()).field(j.customId()).field(j.lineNumber())
                 .field(j.endpoint()).field(j.model()).field(j.requestJson()).field(j.priority())
-                .field(JobState.QUEUED).field(j.createdAt().toString());
+                .field(JobState.QUEUED).field(j.createdAt().toString()).field(j.apiKeyId());
         rows.endRow();
     }
 
@@ -153,6 +162,20 @@ public final class BatchStore {
         }
     }
 
+    /**
+     * Records a cancel request (the first one's time is kept).
+     *
+     * @return false when the batch cannot be cancelled any more (it failed or is finalized) or does not exist
+     */
+    public boolean cancel(String tenant, String id, Instant at) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CANCEL)) {
+            ps.setTimestamp(1, timestamp(at));
+            ps.setString(2, id);
+            ps.setString(3, tenant);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /** The first {@code limit} rejected lines, by line. */
     public List<LineError> lineErrors(String batchId, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LINE_ERRORS)) {
@@ -174,8 +197,8 @@ public final class BatchStore {
             while (rs.next()) {
                 out.add(new StoredBatch(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), instant(rs, 6), instant(rs, 7), instant(rs, 8), instant(rs, 9), instant(rs, 10),
-                        rs.getString(11), rs.getInt(12), rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16),
-                        instant(rs, 17)));
+                        instant(rs, 11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getInt(15),
+                        rs.getLong(16), rs.getLong(17), rs.getLong(18), rs.getLong(19), rs.getLong(20), instant(rs, 21)));
             }
         }
         return out;

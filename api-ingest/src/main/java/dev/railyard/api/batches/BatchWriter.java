@@ -41,13 +41,14 @@ public final class BatchWriter implements AutoCloseable {
         BatchStore.writeJobRow(jobRows, job);
     }
 
-    /** Ends the jobs' COPY, inserts the batch row and its rejected lines, and commits. */
-    public void finish(StoredBatch batch, String tenant, List<LineError> lineErrors) throws SQLException, IOException {
+    /** Ends the jobs' COPY, inserts the batch row and its rejected lines, and commits. {@code callbackUrl} may be null. */
+    public void finish(StoredBatch batch, String tenant, String callbackUrl, List<LineError> lineErrors)
+            throws SQLException, IOException {
         if (jobsOut != null) {
             jobsOut.close();
             jobsOut = null;
         }
-        BatchStore.insertHeader(connection, batch, tenant);
+        BatchStore.insertHeader(connection, batch, tenant, callbackUrl);
         if (!lineErrors.isEmpty()) {
             try (Writer out = BatchStore.writer(BatchStore.copy(connection, BatchStore.COPY_LINE_ERRORS))) {
                 BatchStore.writeLineErrorRows(new CopyRows(out), batch.id(), lineErrors);

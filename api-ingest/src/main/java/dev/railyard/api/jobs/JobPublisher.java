@@ -106,7 +106,8 @@ public final class JobPublisher {
                 job.priority(),
                 job.deadline(),
                 job.metadata() == null || job.metadata().isEmpty() ? null : job.metadata(),
-                job.callbackUrl());
+                job.callbackUrl(),
+                job.apiKeyId());
         // Keyed by tenant and priority class, like dispatch records: the router reads a big batch's partition
         // and everyone else's side by side, instead of everyone's jobs queued behind the batch (docs/fairness.md).
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.JOBS_SUBMITTED,

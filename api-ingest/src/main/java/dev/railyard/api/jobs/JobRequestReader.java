@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.railyard.api.http.ApiException;
+import dev.railyard.api.webhooks.CallbackUrls;
 import dev.railyard.schema.event.Endpoint;
 import dev.railyard.schema.validation.FieldError;
 import dev.railyard.schema.validation.JobRequestValidator;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,14 +47,9 @@ public final class JobRequestReader {
     }
 
     public JobRequest read(byte[] bytes) {
-        String decoded = new String(bytes, StandardCharsets.UTF_8);
-        // A byte-order mark is fine for Jackson but not for PostgreSQL's jsonb.
-        String text = decoded.startsWith("\uFEFF") ? decoded.substring(1) : decoded;
+        String text = text(bytes);
         JsonNode root = parse(bytes, text);
-        String unstorable = JsonText.unstorableEscape(text);
-        if (unstorable != null) {
-            throw ApiException.invalid("invalid_value", null, "request contains " + unstorable + ", which cannot be stored");
-        }
+        requireStorable(text);
         boolean plain = !root.has("body") && (root.has("model") || root.has("messages") || root.has("input"));
         if (plain) {
             String endpoint = root.has("input") && !root.has("messages")
@@ -84,6 +78,42 @@ public final class JobRequestReader {
                 deadline(root.get("deadline")));
     }
 
+    /**
+     * Reads a plain OpenAI request body sent to its own endpoint (the synchronous {@code POST /v1/chat/completions}
+     * and {@code POST /v1/embeddings}): no envelope, and errors name the body's fields as the client sent them
+     * ({@code messages[0].role}, not {@code body.messages[0].role}). {@code stream: true} is refused as an
+     * unsupported parameter: answers are not streamed yet.
+     */
+    public JobRequest readOpenAi(String endpoint, byte[] bytes, String priority) {
+        String text = text(bytes);
+        JsonNode root = parse(bytes, text);
+        requireStorable(text);
+        if (root.path("stream").asBoolean(false)) {
+            throw ApiException.invalid("unsupported_parameter", "stream",
+                    "stream: true is not supported by Railyard yet; send the request without it to get the whole answer");
+        }
+        List<FieldError> errors = validator.validate(endpoint, root);
+        if (!errors.isEmpty()) {
+            FieldError first = errors.get(0);
+            String param = first.field().startsWith("body.") ? first.field().substring("body.".length()) : first.field();
+            throw ApiException.invalid(first.code(), param, first.message() + more(errors));
+        }
+        return new JobRequest(endpoint, root.get("model").asText(), text.strip(), Map.of(), priority, null, null);
+    }
+
+    private static String text(byte[] bytes) {
+        String decoded = new String(bytes, StandardCharsets.UTF_8);
+        // A byte-order mark is fine for Jackson but not for PostgreSQL's jsonb.
+        return decoded.startsWith("\uFEFF") ? decoded.substring(1) : decoded;
+    }
+
+    private static void requireStorable(String text) {
+        String unstorable = JsonText.unstorableEscape(text);
+        if (unstorable != null) {
+            throw ApiException.invalid("invalid_value", null, "request contains " + unstorable + ", which cannot be stored");
+        }
+    }
+
     private JsonNode parse(byte[] bytes, String text) {
         if (text.isBlank()) {
             throw ApiException.invalid("invalid_json", null, "request body is empty; expected a JSON object");
@@ -109,10 +139,13 @@ public final class JobRequestReader {
         if (!errors.isEmpty()) {
             FieldError first = errors.get(0);
             String param = "url".equals(first.field()) ? "endpoint" : first.field();
-            String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more: "
-                    + String.join("; ", errors.subList(1, errors.size()).stream().map(FieldError::toString).toList()) + ")" : "";
-            throw ApiException.invalid(first.code(), param, first.message() + more);
+            throw ApiException.invalid(first.code(), param, first.message() + more(errors));
         }
+    }
+
+    private static String more(List<FieldError> errors) {
+        return errors.size() > 1 ? " (and " + (errors.size() - 1) + " more: "
+                + String.join("; ", errors.subList(1, errors.size()).stream().map(FieldError::toString).toList()) + ")" : "";
     }
 
     private static String optionalText(JsonNode root, String field, String fallback) {
@@ -163,7 +196,7 @@ public final class JobRequestReader {
         return value;
     }
 
-    /** An absolute http(s) URL with a host, or null when absent. */
+    /** An absolute http(s) URL with a host and no user info ({@link CallbackUrls}), or null when absent. */
     static String callbackUrl(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
@@ -171,18 +204,7 @@ public final class JobRequestReader {
         if (!node.isTextual()) {
             throw ApiException.invalid("invalid_type", "callback_url", "callback_url must be a string");
         }
-        String text = node.asText();
-        try {
-            URI uri = new URI(text);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-            if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw ApiException.invalid("invalid_value", "callback_url",
-                        "callback_url must be an absolute http:// or https:// URL with a host, got '" + text + "'");
-            }
-            return text;
-        } catch (URISyntaxException e) {
-            throw ApiException.invalid("invalid_value", "callback_url", "callback_url is not a valid URL: " + e.getMessage());
-        }
+        return CallbackUrls.check(node.asText(), "callback_url");
     }
 
     private Instant deadline(JsonNode node) {

@@ -19,8 +19,8 @@ import javax.sql.DataSource;
 public final class JobStore {
     private static final String INSERT = """
             insert into jobs (id, tenant, batch_id, custom_id, line_number, endpoint, model, request, priority,
-                              metadata, callback_url, state, created_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?)""";
+                              metadata, callback_url, state, created_at, api_key_id)
+            values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?)""";
     private static final String FIND = """
             select id, state, model, endpoint, batch_id, custom_id, created_at, finished_at, response::text,
                    error::text, prompt_tokens, completion_tokens, cost, attempt_count, deployment_id, metadata::text,
@@ -54,6 +54,7 @@ public final class JobStore {
             ps.setString(11, job.callbackUrl());
             ps.setString(12, JobState.QUEUED);
             ps.setTimestamp(13, Timestamp.from(job.createdAt()));
+            ps.setString(14, job.apiKeyId());
             ps.executeUpdate();
         }
     }

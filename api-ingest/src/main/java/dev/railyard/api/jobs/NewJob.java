@@ -13,6 +13,8 @@ import java.util.Map;
  * @param requestJson the OpenAI request body as JSON text, exactly as the client sent it where possible
  * @param metadata   client metadata, or null
  * @param deadline   when the job expires unfinished, or null
+ * @param apiKeyId   the id of the API key that submitted it ({@code jobs.api_key_id}, {@code JobSubmitted.apiKeyId};
+ *                   budgets can be scoped to it), or null while the API is open
  */
 public record NewJob(
         String id,
@@ -27,5 +29,14 @@ public record NewJob(
         Map<String, String> metadata,
         String callbackUrl,
         Instant deadline,
-        Instant createdAt) {
+        Instant createdAt,
+        String apiKeyId) {
+
+    /** A job submitted without an API key (the API is open, or the job does not come from a request). */
+    public NewJob(String id, String tenant, String batchId, String customId, int lineNumber, String endpoint, String model,
+                  String requestJson, String priority, Map<String, String> metadata, String callbackUrl, Instant deadline,
+                  Instant createdAt) {
+        this(id, tenant, batchId, customId, lineNumber, endpoint, model, requestJson, priority, metadata, callbackUrl, deadline,
+                createdAt, null);
+    }
 }

@@ -33,7 +33,8 @@ public record StoredError(String code, String message, Integer httpStatus) {
         }
         String message = text(node, "message");
         if (message == null) {
-            message = "the job ended " + state;
+            message = "cancelled".equals(state) ? "the job was cancelled before it started (its batch was cancelled)"
+                    : "the job ended " + state;
         }
         JsonNode status = node == null ? null : node.get("http_status");
         return new StoredError(code, message, status != null && status.canConvertToInt() ? status.asInt() : null);

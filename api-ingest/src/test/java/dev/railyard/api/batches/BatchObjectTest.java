@@ -17,12 +17,21 @@ class BatchObjectTest {
     private static final Instant CREATED = Instant.parse("2025-01-01T00:00:00Z");
     private static final Instant EXPIRES = Instant.parse("2025-01-02T00:00:00Z");
     private static final Instant FINISHED = Instant.parse("2025-01-01T00:05:00Z");
+    private static final Instant CANCEL = Instant.parse("2025-01-01T00:02:00Z");
+    private static final Instant FINALIZED = Instant.parse("2025-01-01T00:05:01Z");
     private final ObjectMapper mapper = new EventCodec().mapper();
 
     private static StoredBatch batch(String status, int invalid, long jobs, long pending, long succeeded, long failed, Instant lastFinished) {
+        return batch(status, invalid, jobs, pending, succeeded, failed, 0, lastFinished, null, null);
+    }
+
+    private static StoredBatch batch(String status, int invalid, long jobs, long pending, long succeeded, long failed,
+                                     long expired, Instant lastFinished, Instant cancellingAt, Instant finalizedAt) {
         return new StoredBatch("batch_x", "/v1/chat/completions", "24h", null, status, CREATED,
-                "failed".equals(status) ? null : CREATED, EXPIRES, "failed".equals(status) ? CREATED : null, null, null,
-                invalid, jobs, pending, succeeded, failed, lastFinished);
+                "failed".equals(status) ? null : CREATED, EXPIRES, "failed".equals(status) ? CREATED : null, cancellingAt,
+                finalizedAt, finalizedAt != null && succeeded > 0 ? "file-out" : null,
+                finalizedAt != null && failed + invalid > 0 ? "file-err" : null, null,
+                invalid, jobs, pending, succeeded, failed, expired, lastFinished);
     }
 
     @Test
@@ -67,11 +76,45 @@ class BatchObjectTest {
     @MethodSource("states")
     void derives_status_and_request_counts_from_job_states(String stored, int invalid, long jobs, long pending, long succeeded,
                                                            long failed, String status, long total, long completedCount, long failedCount) {
-        BatchObject b = BatchObject.of(batch(stored, invalid, jobs, pending, succeeded, failed, pending == 0 && jobs > 0 ? FINISHED : null), List.of());
+        boolean ended = pending == 0 && jobs > 0;
+        BatchObject b = BatchObject.of(batch(stored, invalid, jobs, pending, succeeded, failed, 0, ended ? FINISHED : null,
+                null, ended ? FINALIZED : null), List.of());
 
         assertThat(b.status()).isEqualTo(status);
         assertThat(b.requestCounts()).isEqualTo(new BatchObject.RequestCounts(total, completedCount, failedCount));
-        assertThat(b.completedAt()).isEqualTo("completed".equals(status) ? FINISHED.getEpochSecond() : null);
+        assertThat(b.completedAt()).isEqualTo("completed".equals(status) ? FINALIZED.getEpochSecond() : null);
+        assertThat(b.finalizingAt()).isEqualTo("completed".equals(status) ? FINISHED.getEpochSecond() : null);
+    }
+
+    static Stream<Arguments> lifecycle() {
+        return Stream.of(
+                // pending, expired, cancelling, finalized -> status, the one lifecycle time set besides the usual ones
+                Arguments.of(2, 0, false, false, "in_progress", null),
+                Arguments.of(0, 0, false, false, "finalizing", "finalizing_at"),
+                Arguments.of(0, 0, false, true, "completed", "completed_at"),
+                Arguments.of(0, 1, false, true, "expired", "expired_at"),
+                Arguments.of(2, 0, true, false, "cancelling", "cancelling_at"),
+                Arguments.of(0, 0, true, false, "cancelling", "cancelling_at"),
+                Arguments.of(0, 0, true, true, "cancelled", "cancelled_at"));
+    }
+
+    @ParameterizedTest(name = "pending {0}, expired {1}, cancelling {2}, finalized {3} -> {4}")
+    @MethodSource("lifecycle")
+    void follows_openai_batch_lifecycle_and_sets_each_timestamp_once_reached(long pending, long expired, boolean cancelling,
+                                                                               boolean finalized, String status, String stamp) {
+        BatchObject b = BatchObject.of(batch("in_progress", 0, 3, pending, 3 - pending - expired, expired, expired,
+                pending == 0 ? FINISHED : null, cancelling ? CANCEL : null, finalized ? FINALIZED : null), List.of());
+        JsonNode json = mapper.valueToTree(b);
+
+        assertThat(b.status()).isEqualTo(status);
+        for (String field : List.of("finalizing_at", "completed_at", "expired_at", "cancelled_at")) {
+            boolean expected = field.equals(stamp) || field.equals("finalizing_at") && finalized && !cancelling;
+            assertThat(json.has(field)).as(field).isEqualTo(expected);
+        }
+        assertThat(json.has("cancelling_at")).isEqualTo(cancelling);
+        assertThat(json.has("output_file_id")).isEqualTo(finalized && 3 - pending - expired > 0);
+        assertThat(json.has("error_file_id")).isEqualTo(finalized && expired > 0);
+        json.properties().forEach(e -> assertThat(e.getValue().isNull()).as(e.getKey()).isFalse());
     }
 
     @Test
@@ -96,7 +139,7 @@ class BatchObjectTest {
     @Test
     void metadata_is_written_as_the_stored_json_object() throws Exception {
         StoredBatch b = new StoredBatch("batch_m", "/v1/embeddings", "24h", "file_1", "in_progress", CREATED, CREATED, EXPIRES,
-                null, null, "{\"team\": \"search\"}", 0, 1, 1, 0, 0, null);
+                null, null, null, null, null, "{\"team\": \"search\"}", 0, 1, 1, 0, 0, 0, null);
 
         JsonNode json = mapper.readTree(mapper.writeValueAsString(BatchObject.of(b, List.of())));
 

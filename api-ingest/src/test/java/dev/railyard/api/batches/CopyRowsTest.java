@@ -47,16 +47,16 @@ class CopyRowsTest {
     }
 
     @Test
-    void a_job_row_has_the_eleven_copied_columns_in_order_with_the_request_escaped() throws IOException {
+    void a_job_row_has_the_twelve_copied_columns_in_order_with_the_request_escaped() throws IOException {
         StringWriter out = new StringWriter();
         NewJob job = new NewJob("job_1", "default", "batch_1", null, 7, "/v1/chat/completions", "gpt-4o-mini",
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"a\\nb\\tc\"}]}", "bulk", null, null, null,
-                Instant.parse("2025-01-01T00:00:00.123456Z"));
+                Instant.parse("2025-01-01T00:00:00.123456Z"), "key_1");
 
         BatchStore.writeJobRow(new CopyRows(out), job);
 
         assertThat(out.toString()).isEqualTo("job_1\tdefault\tbatch_1\t\\N\t7\t/v1/chat/completions\tgpt-4o-mini\t"
-                + "{\"messages\":[{\"role\":\"user\",\"content\":\"a\\\\nb\\\\tc\"}]}\tbulk\tqueued\t2025-01-01T00:00:00.123456Z\n");
-        assertThat(out.toString().split("\t", -1)).hasSize(11);
+                + "{\"messages\":[{\"role\":\"user\",\"content\":\"a\\\\nb\\\\tc\"}]}\tbulk\tqueued\t2025-01-01T00:00:00.123456Z\tkey_1\n");
+        assertThat(out.toString().split("\t", -1)).hasSize(12);
     }
 }

@@ -107,4 +107,44 @@ class JobRequestReaderTest {
                 .hasMessageContaining("not valid JSON")
                 .hasMessageContaining("line 2");
     }
+
+    // ---- plain OpenAI bodies of the synchronous endpoints ------------------------------------------------------
+
+    private JobRequest readOpenAi(String endpoint, String json) {
+        return reader.readOpenAi(endpoint, json.getBytes(StandardCharsets.UTF_8), Priority.INTERACTIVE);
+    }
+
+    @Test
+    void a_plain_body_for_its_endpoint_keeps_the_clients_text_and_the_given_priority() {
+        JobRequest r = readOpenAi("/v1/chat/completions", " " + CHAT + "\n");
+
+        assertThat(r.endpoint()).isEqualTo("/v1/chat/completions");
+        assertThat(r.model()).isEqualTo("gpt-4o-mini");
+        assertThat(r.requestJson()).isEqualTo(CHAT);
+        assertThat(r.priority()).isEqualTo(Priority.INTERACTIVE);
+        assertThat(r.metadata()).isEmpty();
+    }
+
+    @Test
+    void errors_of_a_plain_body_name_the_field_as_the_client_sent_it() {
+        assertThatThrownBy(() -> readOpenAi("/v1/chat/completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"robot\",\"content\":\"x\"}]}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.param()).isEqualTo("messages[0].role");
+                });
+        assertThatThrownBy(() -> readOpenAi("/v1/embeddings", CHAT))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.param()).isEqualTo("input"));
+    }
+
+    @Test
+    void stream_true_is_an_unsupported_parameter_of_a_plain_body() {
+        assertThatThrownBy(() -> readOpenAi("/v1/chat/completions",
+                "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo("unsupported_parameter");
+                    assertThat(e.param()).isEqualTo("stream");
+                });
+        assertThat(readOpenAi("/v1/chat/completions",
+                "{\"model\":\"m\",\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").model()).isEqualTo("m");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.railyard.budget.admin;
 
 import dev.railyard.budget.report.BudgetStatus;
+import dev.railyard.budget.report.CallerTenant;
 import dev.railyard.config.BudgetSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The budgets API (docs/budgets.md): {@code GET /v1/budgets} lists every budget's current window; {@code POST /v1/budgets},
  * {@code GET|PATCH|DELETE /v1/budgets/{id}} manage them. Amounts are exact decimal strings. Calls run on worker threads,
- * never on the event loop. No authentication yet: admin keys arrive with API keys, so expose this only where the
- * caller is trusted.
+ * never on the event loop. Behind api-ingest, changing budgets needs the admin scope, and a caller without it sees only
+ * the budgets scoped to its own tenant ({@link CallerTenant}); mounted without api-ingest's auth, the caller is trusted.
  */
 public final class BudgetRoutes {
     private static final Logger log = LoggerFactory.getLogger(BudgetRoutes.class);
@@ -36,10 +37,22 @@ public final class BudgetRoutes {
 
     public void install(Router router) {
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-        router.get("/v1/budgets").handler(ctx -> answer(ctx, 200, () -> list(admin.get().list())));
+        router.get("/v1/budgets").handler(ctx -> {
+            String own = CallerTenant.restriction(ctx);
+            answer(ctx, 200, () -> list(admin.get().list().stream().filter(s -> visible(s, own)).toList()));
+        });
         router.post("/v1/budgets").handler(bodies).handler(ctx ->
                 answer(ctx, 201, () -> budget(admin.get().create(body(ctx)))));
-        router.get("/v1/budgets/:id").handler(ctx -> answer(ctx, 200, () -> budget(admin.get().get(ctx.pathParam("id")))));
+        router.get("/v1/budgets/:id").handler(ctx -> {
+            String own = CallerTenant.restriction(ctx);
+            answer(ctx, 200, () -> {
+                BudgetStatus status = admin.get().get(ctx.pathParam("id"));
+                if (!visible(status, own)) {
+                    throw new BudgetRequestException(404, "budget_not_found", null, "no budget with id '" + ctx.pathParam("id") + "'");
+                }
+                return budget(status);
+            });
+        });
         router.patch("/v1/budgets/:id").handler(bodies).handler(ctx ->
                 answer(ctx, 200, () -> budget(admin.get().update(ctx.pathParam("id"), body(ctx)))));
         router.delete("/v1/budgets/:id").handler(ctx -> answer(ctx, 200, () -> {
@@ -47,6 +60,11 @@ public final class BudgetRoutes {
             admin.get().delete(id);
             return new JsonObject().put("id", id).put("object", "budget.deleted").put("deleted", true);
         }));
+    }
+
+    /** @param tenant the only tenant the caller may see, or null for all */
+    static boolean visible(BudgetStatus status, String tenant) {
+        return tenant == null || status.spec().scope() == BudgetSpec.Scope.TENANT && tenant.equals(status.spec().scopeValue());
     }
 
     private static byte[] body(RoutingContext ctx) {

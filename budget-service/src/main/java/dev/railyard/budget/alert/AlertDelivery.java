@@ -1,5 +1,6 @@
 package dev.railyard.budget.alert;
 
+import dev.railyard.schema.webhook.WebhookSigner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

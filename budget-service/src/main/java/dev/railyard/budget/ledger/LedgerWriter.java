@@ -1,5 +1,7 @@
 package dev.railyard.budget.ledger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.railyard.schema.webhook.WebhookPayloads;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +25,8 @@ import javax.sql.DataSource;
  * multi-row inserts when the data source sets {@code reWriteBatchedInserts=true}). Idempotent: a job's
  * state only moves from {@code queued} to its first terminal state, attempts and ledger entries are
  * keyed by attempt id, so a redelivered result changes nothing; ledger entries come only from the result
- * that made the job terminal. The same transaction settles the job's budget reservations ({@link Settlements}).
+ * that made the job terminal. The same transaction settles the job's budget reservations ({@link Settlements})
+ * and records the webhook events of jobs with a callback URL ({@link WebhookOutbox}).
  */
 public final class LedgerWriter {
     static final String UPSERT_JOB = """
@@ -51,6 +54,7 @@ public final class LedgerWriter {
 
     private final DataSource dataSource;
     private final SettlementListener listener;
+    private final WebhookOutbox webhooks = new WebhookOutbox(new WebhookPayloads(new ObjectMapper()));
 
     public LedgerWriter(DataSource dataSource) {
         this(dataSource, SettlementListener.NONE);
@@ -96,6 +100,8 @@ public final class LedgerWriter {
                     billed.put(r.job().id(), cost);
                 }
                 upsertJobs(c, winners.values().stream().map(ResultProjection::job).toList());
+                // Webhook events commit with the terminal state they announce: never sent before it is readable.
+                webhooks.jobsEnded(c, winners.keySet().stream().filter(id -> !alreadyTerminal.contains(id)).toList());
                 insertAttempts(c, attempts.values());
                 insertLedger(c, ledger);
                 // The router's reservations for these jobs settle with what the ledger billed (often 0 for a

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v1/spend?group_by=d1,d2…[&bucket=hour|day|week|month][&from=…][&to=…][&tenant=…]}: the ledger
  * grouped by one or more {@link SpendDimension}s, optionally in UTC time buckets, and
  * {@code GET /v1/spend/reconciliation}: the ledger checked against the results; costs as exact decimal
- * strings. {@code group_by} defaults to {@code model}; a bad parameter is a 400 naming it. The queries run
+ * strings. {@code group_by} defaults to {@code model}; a bad parameter is a 400 naming it. A caller without the admin
+ * scope sees only its own tenant's spend ({@link CallerTenant}); asking for another tenant's is a 403. The queries run
  * on a worker thread, never on the event loop.
  */
 public final class SpendRoutes {
@@ -33,10 +34,20 @@ public final class SpendRoutes {
     }
 
     private void spend(RoutingContext ctx) {
+        String tenant = ctx.request().getParam("tenant");
+        String own = CallerTenant.restriction(ctx);
+        if (own != null && tenant != null && !tenant.equals(own)) {
+            respond(ctx, 403, new JsonObject().put("error", new JsonObject()
+                    .put("type", "invalid_request_error")
+                    .put("code", "insufficient_scope")
+                    .put("param", "tenant")
+                    .put("message", "reading another tenant's spend needs the 'admin' scope")));
+            return;
+        }
         SpendQuery query;
         try {
             query = SpendQuery.parse(ctx.request().getParam("group_by"), ctx.request().getParam("bucket"),
-                    ctx.request().getParam("from"), ctx.request().getParam("to"), ctx.request().getParam("tenant"));
+                    ctx.request().getParam("from"), ctx.request().getParam("to"), own != null ? own : tenant);
         } catch (SpendQuery.Invalid e) {
             respond(ctx, 400, new JsonObject().put("error", new JsonObject()
                     .put("type", "invalid_request_error")

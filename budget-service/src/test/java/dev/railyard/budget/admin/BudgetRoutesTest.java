@@ -62,4 +62,19 @@ class BudgetRoutesTest {
         assertThat(e.getString("param")).isEqualTo("limit_usd");
         assertThat(e.getString("message")).isEqualTo("limit_usd: must not be negative");
     }
+
+    @Test
+    void a_caller_limited_to_a_tenant_sees_only_that_tenants_budgets() {
+        BudgetStatus acme = status(new BudgetSpec("acme", BudgetSpec.Scope.TENANT, "acme", BudgetPeriod.DAILY, BigDecimal.ONE, BudgetSpec.Action.WARN));
+        BudgetStatus other = status(new BudgetSpec("other", BudgetSpec.Scope.TENANT, "other", BudgetPeriod.DAILY, BigDecimal.ONE, BudgetSpec.Action.WARN));
+        BudgetStatus global = status(new BudgetSpec("all", BudgetSpec.Scope.GLOBAL, null, BudgetPeriod.DAILY, BigDecimal.ONE, BudgetSpec.Action.WARN));
+        BudgetStatus key = status(new BudgetSpec("key", BudgetSpec.Scope.API_KEY, "acme", BudgetPeriod.DAILY, BigDecimal.ONE, BudgetSpec.Action.WARN));
+
+        assertThat(List.of(acme, other, global, key)).filteredOn(s -> BudgetRoutes.visible(s, "acme")).containsExactly(acme);
+        assertThat(List.of(acme, other, global, key)).filteredOn(s -> BudgetRoutes.visible(s, null)).hasSize(4);
+    }
+
+    private static BudgetStatus status(BudgetSpec spec) {
+        return new BudgetStatus(new Budget(spec, Budget.Source.CONFIG), Instant.EPOCH, null, BigDecimal.ZERO, BigDecimal.ZERO, List.of());
+    }
 }

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 public final class EstimateRoutes {
     private static final Logger log = LoggerFactory.getLogger(EstimateRoutes.class);
     private static final Set<String> JSONL_TYPES = Set.of("application/jsonl", "application/x-ndjson");
-    /** The tenant estimates are made for until requests carry one (api-ingest's default tenant). */
-    static final String TENANT = "default";
+    /** The tenant of a request that carries none (api-ingest's open mode). */
+    static final String DEFAULT_TENANT = "default";
+    /** Where api-ingest's edge auth leaves the caller's tenant on the request. */
+    static final String TENANT_KEY = "railyard.tenant";
 
     private final BatchEstimate estimator;
     private final EstimateInput input;
@@ -81,14 +83,14 @@ public final class EstimateRoutes {
         }
         String endpoint = ctx.request().getParam("endpoint");
         String text = text(ctx);
-        answer(ctx, () -> estimator.estimate(TENANT, input.batch(text, endpoint), true));
+        answer(ctx, () -> estimator.estimate(tenant(ctx), input.batch(text, endpoint), true));
     }
 
     private void estimate(RoutingContext ctx) {
         String text = text(ctx);
         if (jsonl(ctx)) {
             String endpoint = ctx.request().getParam("endpoint");
-            answer(ctx, () -> estimator.estimate(TENANT, input.batch(text, endpoint), true));
+            answer(ctx, () -> estimator.estimate(tenant(ctx), input.batch(text, endpoint), true));
             return;
         }
         String type = mediaType(ctx);
@@ -97,7 +99,7 @@ public final class EstimateRoutes {
                     + " input as application/jsonl or application/x-ndjson; got " + contentType(ctx));
             return;
         }
-        answer(ctx, () -> estimator.estimate(TENANT, input.single(text), false));
+        answer(ctx, () -> estimator.estimate(tenant(ctx), input.single(text), false));
     }
 
     private void answer(RoutingContext ctx, java.util.concurrent.Callable<Estimate> work) {
@@ -182,5 +184,10 @@ public final class EstimateRoutes {
                         .put("param", param)
                         .put("message", message))
                 .encode());
+    }
+
+    private static String tenant(RoutingContext ctx) {
+        Object tenant = ctx.get(TENANT_KEY);
+        return tenant instanceof String t && !t.isBlank() ? t : DEFAULT_TENANT;
     }
 }

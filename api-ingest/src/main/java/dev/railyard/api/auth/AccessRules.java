@@ -1,0 +1,37 @@
+package dev.railyard.api.auth;
+
+import io.vertx.core.http.HttpMethod;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which scope a request needs, by method and path, for every route of the edge, including the ones other modules
+ * mount (budgets, spend, estimates, deployments): reads need {@code read}; creating work needs {@code submit};
+ * keys, changing budgets and the cross-tenant ledger reconciliation need {@code admin}. Health, readiness and
+ * metrics need no key, so probes and scrapers keep working.
+ */
+public final class AccessRules {
+    private static final Set<String> PUBLIC = Set.of("/healthz", "/readyz", "/metrics");
+
+    private AccessRules() {
+    }
+
+    /** @param path the normalised path (no {@code //} or {@code ..} left to slip past a prefix); empty: no key needed */
+    public static Optional<Scope> required(HttpMethod method, String path) {
+        if (PUBLIC.contains(path)) {
+            return Optional.empty();
+        }
+        boolean reads = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;
+        if (under(path, "/v1/admin") || under(path, "/v1/spend/reconciliation") || path.equals("/v1/webhooks/secret")) {
+            return Optional.of(Scope.ADMIN);
+        }
+        if (under(path, "/v1/budgets")) {
+            return Optional.of(reads ? Scope.READ : Scope.ADMIN);
+        }
+        return Optional.of(reads ? Scope.READ : Scope.SUBMIT);
+    }
+
+    private static boolean under(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
+    }
+}
