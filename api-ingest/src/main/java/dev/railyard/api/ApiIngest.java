@@ -1,5 +1,6 @@
 package dev.railyard.api;
 
+import dev.railyard.api.anthropic.MessageBatchRoutes;
 import dev.railyard.api.auth.EdgeAuth;
 import dev.railyard.api.batches.BatchFinalizer;
 import dev.railyard.api.batches.BatchInputParser;
@@ -16,6 +17,7 @@ import dev.railyard.api.http.HttpMetrics;
 import dev.railyard.api.http.HttpJson;
 import dev.railyard.api.http.JsonlStream;
 import dev.railyard.api.http.MetricsRoutes;
+import dev.railyard.api.http.OpenApiRoutes;
 import dev.railyard.api.http.TenantResolver;
 import dev.railyard.api.idempotency.IdempotentPosts;
 import dev.railyard.api.jobs.JobPublisher;
@@ -37,6 +39,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
@@ -73,15 +76,18 @@ public final class ApiIngest implements AutoCloseable {
     private final SyncResults syncResults;
     private final SyncRoutes syncRoutes;
     private final BatchRoutes batchRoutes;
+    private final MessageBatchRoutes messageBatchRoutes;
     private final FileRoutes fileRoutes;
     private final BatchFinalizer finalizer;
     private final Webhooks webhooks;
     private final Blocking blocking;
     private final ModelRoutes modelRoutes;
     private final HealthRoutes healthRoutes;
+    private final OpenApiRoutes openApiRoutes;
     private final MetricsRoutes metricsRoutes; // null: no /metrics
     private final HttpMetrics httpMetrics; // null: requests are not timed
     private volatile HttpServer server;
+    private volatile Router router; // set by start()
 
     /** Without metrics: no {@code /metrics}, no request timers. */
     public ApiIngest(ApiSettings settings, RailyardConfig config, KafkaClients clients, DataSource dataSource, Vertx vertx,
@@ -123,13 +129,16 @@ public final class ApiIngest implements AutoCloseable {
         FileStore fileStore = new FileStore(dataSource);
         BatchResults batchResults = new BatchResults(dataSource, batchStore, codec.mapper());
         this.batchRoutes = new BatchRoutes(intake, batchStore, batchResults, jobStore, blocking, json, new JsonlStream(blocking),
-                tenants, fileStore, clock);
+                tenants, fileStore, clock, ids);
+        this.messageBatchRoutes = new MessageBatchRoutes(intake, batchStore, jobStore, dataSource, validator, ids, blocking, json,
+                tenants, clock);
         // A file may be as large as any request body (200 MB by default, OpenAI's limit).
         this.fileRoutes = new FileRoutes(fileStore, vertx, blocking, json, tenants, ids, clock, settings.maxBodyBytes());
         this.finalizer = new BatchFinalizer(dataSource, fileStore, batchResults, ids, clock);
         this.webhooks = new Webhooks(settings.webhooks(), dataSource, vertx, json, blocking, tenants);
         this.modelRoutes = new ModelRoutes(config, json);
         this.healthRoutes = new HealthRoutes(dataSource, producer, blocking, json, READY_TIMEOUT);
+        this.openApiRoutes = new OpenApiRoutes();
         this.metricsRoutes = metrics == null ? null : new MetricsRoutes(metrics, blocking);
         this.httpMetrics = metrics == null ? null : new HttpMetrics(metrics);
     }
@@ -149,14 +158,17 @@ public final class ApiIngest implements AutoCloseable {
         jobRoutes.mount(router, bodies);
         syncRoutes.mount(router, bodies);
         batchRoutes.mount(router, bodies);
+        messageBatchRoutes.mount(router, bodies);
         fileRoutes.mount(router);
         webhooks.mount(router);
         modelRoutes.mount(router);
         healthRoutes.mount(router);
+        openApiRoutes.mount(router);
         if (metricsRoutes != null) {
             metricsRoutes.mount(router);
         }
         extraRoutes.forEach(mount -> mount.accept(router));
+        this.router = router;
         HttpServer http = vertx.createHttpServer();
         // Listening for results first: a synchronous request accepted later must see its job's result.
         return syncResults.start().compose(v -> auth.start()).compose(v -> {
@@ -169,6 +181,12 @@ public final class ApiIngest implements AutoCloseable {
             LOG.info("api-ingest listening on {}:{}", settings.host(), bound.actualPort());
             return bound.actualPort();
         });
+    }
+
+    /** Every route mounted, other modules' too (empty before {@link #start()}): what docs/openapi.yaml is checked against. */
+    public List<Route> routes() {
+        Router mounted = router;
+        return mounted == null ? List.of() : List.copyOf(mounted.getRoutes());
     }
 
     /** Stops accepting requests, then flushes and closes the producer. Waits only when not called on an event loop. */

@@ -9,6 +9,7 @@ public final class Ids {
     public static final String BATCH_PREFIX = "batch_";
     /** OpenAI's file ids use a hyphen: {@code file-abc123}. */
     public static final String FILE_PREFIX = "file-";
+    public static final String MESSAGE_BATCH_PREFIX = "msgbatch_";
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private final SecureRandom random;
 
@@ -26,6 +27,11 @@ public final class Ids {
 
     public String batchId() {
         return BATCH_PREFIX + randomPart();
+    }
+
+    /** Anthropic's Message Batches use {@code msgbatch_} ids; such a batch is stored under this id. */
+    public String messageBatchId() {
+        return MESSAGE_BATCH_PREFIX + randomPart();
     }
 
     public String fileId() {

@@ -5,6 +5,9 @@ import dev.railyard.budget.admin.BudgetRequests;
 import dev.railyard.budget.alert.AlertDelivery;
 import dev.railyard.budget.alert.AlertRecorder;
 import dev.railyard.budget.catalog.BudgetCatalog;
+import dev.railyard.budget.deadletter.DeadLetterArchive;
+import dev.railyard.budget.deadletter.DeadLetterRecorder;
+import dev.railyard.budget.deadletter.DeadLetterReplay;
 import dev.railyard.budget.ledger.LedgerWriter;
 import dev.railyard.budget.report.BudgetReport;
 import dev.railyard.budget.state.BudgetStatePublisher;
@@ -33,7 +36,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * it keeps the compacted budget state topic current ({@link StateRefresher}), delivers alerts to their webhooks
  * ({@link AlertDelivery}) and serves the budget admin operations ({@link #admin()}). The data source should set
  * {@code reWriteBatchedInserts=true} (as {@code Database.pool} does) so batches become multi-row inserts. Applies
- * the migrations at start.
+ * the migrations at start. A second loop records {@code railyard.jobs.dead-letter} in PostgreSQL (group
+ * {@code <group>-dead-letters}) for the dead-letter API, whose replays it produces ({@link #deadLetterReplay()}).
  */
 public final class BudgetService implements AutoCloseable {
     public static final String GROUP = "railyard-budget";
@@ -43,6 +47,9 @@ public final class BudgetService implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final BatchLoop loop;
+    private final KafkaConsumer<byte[], byte[]> deadLetterConsumer;
+    private final BatchLoop deadLetterLoop;
+    private final DeadLetterReplay deadLetterReplay;
     private final StateRefresher state;
     private final AlertDelivery delivery;
     private final BudgetAdmin admin;
@@ -75,12 +82,18 @@ public final class BudgetService implements AutoCloseable {
         ResultsHandler handler = new ResultsHandler(codec, ledger, new DeadLetters(producer),
                 deployment -> config.deployment(deployment).map(Deployment::provider));
         this.loop = new BatchLoop("budget", consumer, List.of(Topics.JOBS_RESULTS), handler);
+        this.deadLetterConsumer = clients.consumer(settings.consumerGroup() + "-dead-letters", MAX_POLL_RECORDS);
+        this.deadLetterLoop = new BatchLoop("dead-letters", deadLetterConsumer, List.of(Topics.JOBS_DEAD_LETTER),
+                new DeadLetterRecorder(dataSource, codec.mapper()));
+        this.deadLetterReplay = new DeadLetterReplay(dataSource, new DeadLetterArchive(dataSource, codec.mapper()), producer,
+                settings.clock());
     }
 
     public void start() {
         if (started.compareAndSet(false, true)) {
             new Migrations(dataSource).migrate();
             loop.start();
+            deadLetterLoop.start();
             state.start();
             delivery.start();
         }
@@ -89,6 +102,11 @@ public final class BudgetService implements AutoCloseable {
     /** List, read, create, change and delete budgets (the REST API's {@code /v1/budgets}); blocking. */
     public BudgetAdmin admin() {
         return admin;
+    }
+
+    /** Replays recorded dead letters onto their source topics (the REST API's {@code /v1/dead-letters}); blocking. */
+    public DeadLetterReplay deadLetterReplay() {
+        return deadLetterReplay;
     }
 
     /** Stops after the batch in hand is written and committed. The data source stays open: the caller owns it. */
@@ -119,12 +137,15 @@ public final class BudgetService implements AutoCloseable {
     private void stopLoop(boolean crash) {
         if (started.compareAndSet(false, true)) {
             consumer.close(Duration.ZERO); // the loop never ran, so it will not close its consumer; nor will it start now
+            deadLetterConsumer.close(Duration.ZERO);
             return;
         }
         if (crash) {
             loop.halt();
+            deadLetterLoop.halt();
         } else {
             loop.close();
+            deadLetterLoop.close();
         }
     }
 }

@@ -25,8 +25,16 @@ public final class BatchRun {
      * @param onProgress told the number of terminal lines as it grows (first call: -total, so a bar can size itself)
      */
     public Outcome run(byte[] jsonl, Path output, Path errors, Duration timeout, LongConsumer onProgress) {
+        return follow(client.submitBatch(jsonl), output, errors, timeout, onProgress);
+    }
+
+    /**
+     * Waits for a batch already submitted (however it was: a JSONL body, an uploaded file) as {@link #run} does.
+     *
+     * @param batch the batch object the API answered on creation
+     */
+    public Outcome follow(JsonNode batch, Path output, Path errors, Duration timeout, LongConsumer onProgress) {
         long started = System.nanoTime();
-        JsonNode batch = client.submitBatch(jsonl);
         String id = batch.path("id").asText();
         onProgress.accept(-batch.path("request_counts").path("total").asLong());
         long deadline = started + timeout.toNanos();

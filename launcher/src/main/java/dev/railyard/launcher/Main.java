@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "railyard", mixinStandardHelpOptions = true, version = "railyard 0.1.0",
         description = "Asynchronous LLM job processing on Kafka and PostgreSQL.",
         subcommands = {RunCommand.class, UpCommand.class, SimulateCommand.class, SpendCommand.class, BudgetCommand.class,
-                EstimateCommand.class, KeysCommand.class})
+                EstimateCommand.class, KeysCommand.class, SubmitCommand.class, StatusCommand.class, ResultsCommand.class,
+                CancelCommand.class, DlqCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

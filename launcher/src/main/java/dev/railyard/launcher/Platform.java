@@ -6,6 +6,8 @@ import dev.railyard.api.ApiSettings;
 import dev.railyard.budget.BudgetService;
 import dev.railyard.budget.BudgetSettings;
 import dev.railyard.budget.admin.BudgetRoutes;
+import dev.railyard.budget.deadletter.DeadLetterArchive;
+import dev.railyard.budget.deadletter.DeadLetterRoutes;
 import dev.railyard.budget.report.SpendReport;
 import dev.railyard.budget.report.SpendRoutes;
 import dev.railyard.config.ConfigLoader;
@@ -28,6 +30,7 @@ import dev.railyard.simulator.Simulator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +124,8 @@ public final class Platform implements AutoCloseable {
             SpendRoutes spend = new SpendRoutes(new SpendReport(ds), vertx);
             AtomicReference<Workers> current = new AtomicReference<>(workers);
             BudgetRoutes budgets = new BudgetRoutes(() -> current.get().budget().admin(), vertx);
+            DeadLetterRoutes deadLetters = new DeadLetterRoutes(new DeadLetterArchive(ds, new EventCodec().mapper()),
+                    () -> current.get().budget().deadLetterReplay(), vertx);
             DeploymentRoutes deployments = new DeploymentRoutes(config, () -> current.get().router().health(),
                     new EventCodec().mapper());
             EstimateRoutes estimates = new EstimateRoutes(
@@ -131,7 +136,7 @@ public final class Platform implements AutoCloseable {
                     .withAuthFrom(System.getenv())
                     // RAILYARD_WEBHOOKS_ALLOW_PRIVATE (docs/webhooks.md): private callback targets stay refused unless set
                     .withWebhooks(settings.webhooks().withEnv(System.getenv())),
-                    config, clients, ds, vertx, List.of(spend::install, budgets::install, deployments::install, estimates::install), metrics.registry());
+                    config, clients, ds, vertx, List.of(spend::install, budgets::install, deployments::install, estimates::install, deadLetters::install), metrics.registry());
             int port = api.start().toCompletionStage().toCompletableFuture().join();
             return new Platform(infra, ds, vertx, simulator, config, clients, api, port, current, metrics);
         } catch (RuntimeException e) {
@@ -153,6 +158,11 @@ public final class Platform implements AutoCloseable {
 
     public String apiBaseUrl() {
         return "http://127.0.0.1:" + apiPort;
+    }
+
+    /** Every route the API serves, the other modules' included (checked against docs/openapi.yaml by a test). */
+    public List<Route> apiRoutes() {
+        return api.routes();
     }
 
     public Infrastructure infrastructure() {

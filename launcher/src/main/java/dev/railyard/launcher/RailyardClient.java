@@ -38,6 +38,27 @@ public final class RailyardClient {
     }
 
     /**
+     * Uploads a file as OpenAI's Files API takes it ({@code POST /v1/files}, multipart: {@code purpose}, {@code file});
+     * returns the file object.
+     */
+    public JsonNode uploadFile(Path file, String purpose) {
+        String boundary = "railyard-" + java.util.UUID.randomUUID();
+        String name = file.getFileName().toString().replace("\"", "");
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n" + purpose + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + "\"\r\n"
+                + "Content-Type: application/jsonl\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+                    HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofByteArray(tail));
+            return expectJson(send(HttpRequest.newBuilder(uri("/v1/files"))
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(body)), "upload file");
+        } catch (java.io.FileNotFoundException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * What a batch input (JSONL) or one request (JSON) would cost if submitted now ({@code POST /v1/estimates});
      * nothing is submitted.
      */

@@ -7,11 +7,11 @@ import java.util.Set;
 /**
  * Which scope a request needs, by method and path, for every route of the edge, including the ones other modules
  * mount (budgets, spend, estimates, deployments): reads need {@code read}; creating work needs {@code submit};
- * keys, changing budgets and the cross-tenant ledger reconciliation need {@code admin}. Health, readiness and
- * metrics need no key, so probes and scrapers keep working.
+ * keys, changing budgets, the cross-tenant ledger reconciliation and dead letters need {@code admin}. Health, readiness,
+ * metrics and the OpenAPI document need no key, so probes, scrapers and client generators keep working.
  */
 public final class AccessRules {
-    private static final Set<String> PUBLIC = Set.of("/healthz", "/readyz", "/metrics");
+    private static final Set<String> PUBLIC = Set.of("/healthz", "/readyz", "/metrics", "/openapi.yaml");
 
     private AccessRules() {
     }
@@ -22,7 +22,8 @@ public final class AccessRules {
             return Optional.empty();
         }
         boolean reads = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;
-        if (under(path, "/v1/admin") || under(path, "/v1/spend/reconciliation") || path.equals("/v1/webhooks/secret")) {
+        if (under(path, "/v1/admin") || under(path, "/v1/spend/reconciliation") || path.equals("/v1/webhooks/secret")
+                || under(path, "/v1/dead-letters")) {
             return Optional.of(Scope.ADMIN);
         }
         if (under(path, "/v1/budgets")) {

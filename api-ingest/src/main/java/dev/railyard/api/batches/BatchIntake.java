@@ -59,7 +59,28 @@ public final class BatchIntake {
      */
     public CompletableFuture<Accepted> accept(String tenant, String apiKeyId, String input, String endpoint, String window,
                                               String callbackUrl) throws SQLException, IOException {
-        return accept(tenant, sink -> parser.parse(input, endpoint, sink), endpoint, window, null, null, apiKeyId, callbackUrl);
+        return accept(tenant, apiKeyId, input, endpoint, window, callbackUrl, null);
+    }
+
+    /** The same, for an input also kept as the file {@code inputFileId} (the batch's {@code input_file_id}). */
+    public CompletableFuture<Accepted> accept(String tenant, String apiKeyId, String input, String endpoint, String window,
+                                              String callbackUrl, String inputFileId) throws SQLException, IOException {
+        return accept(tenant, ids.batchId(), sink -> parser.parse(input, endpoint, sink), endpoint, window, inputFileId, null,
+                apiKeyId, callbackUrl);
+    }
+
+    /**
+     * A batch of requests already read and checked by another API's edge (the Anthropic Message Batches API), under
+     * the id that API gives it; stored and announced like any other batch, so routing, budgets and retries are the same.
+     *
+     * @param lines valid lines only, with unique custom ids
+     */
+    public CompletableFuture<Accepted> acceptLines(String tenant, String apiKeyId, String batchId, List<BatchLine> lines,
+                                                   String endpoint, String window) throws SQLException, IOException {
+        return accept(tenant, batchId, sink -> {
+            lines.forEach(sink);
+            return new ParsedBatch(endpoint, lines.size(), List.of());
+        }, endpoint, window, null, null, apiKeyId, null);
     }
 
     /**
@@ -72,7 +93,7 @@ public final class BatchIntake {
     public CompletableFuture<Accepted> acceptFile(String tenant, String apiKeyId, String fileId, Reader input, String endpoint,
                                                   String window, String metadataJson, String callbackUrl)
             throws SQLException, IOException {
-        return accept(tenant, sink -> {
+        return accept(tenant, ids.batchId(), sink -> {
             try {
                 return parser.parse(input, endpoint, sink);
             } catch (ApiException e) {
@@ -86,7 +107,7 @@ public final class BatchIntake {
         ParsedBatch parse(Consumer<BatchLine> sink) throws IOException;
     }
 
-    private CompletableFuture<Accepted> accept(String tenant, Input input, String endpoint, String window, String fileId,
+    private CompletableFuture<Accepted> accept(String tenant, String batchId, Input input, String endpoint, String window, String fileId,
                                                String metadataJson, String apiKeyId, String callbackUrl)
             throws SQLException, IOException {
         Duration windowLength = completionWindow(window);
@@ -96,7 +117,6 @@ public final class BatchIntake {
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant expires = now.plus(windowLength);
-        String batchId = ids.batchId();
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         BatchObject batch = store(tenant, input, new Header(batchId, endpoint, window, fileId, metadataJson, apiKeyId, callbackUrl), now, expires, records);
         // Only committed jobs are announced: a consumer never sees a job the database lacks.

@@ -1,5 +1,6 @@
 package dev.railyard.api.batches;
 
+import dev.railyard.api.Ids;
 import dev.railyard.api.files.FileRoutes;
 import dev.railyard.api.files.FileStore;
 import dev.railyard.api.files.StoredFile;
@@ -47,9 +48,11 @@ public final class BatchRoutes {
     private final TenantResolver tenants;
     private final FileStore files;
     private final Clock clock;
+    private final Ids ids;
 
     public BatchRoutes(BatchIntake intake, BatchStore store, BatchResults results, JobStore jobs, Blocking blocking,
-                       HttpJson json, JsonlStream stream, TenantResolver tenants, FileStore files, Clock clock) {
+                       HttpJson json, JsonlStream stream, TenantResolver tenants, FileStore files, Clock clock, Ids ids) {
+        this.ids = ids;
         this.files = files;
         this.clock = clock;
         this.intake = intake;
@@ -96,8 +99,17 @@ public final class BatchRoutes {
         String apiKeyId = tenants.apiKeyId(ctx);
         blocking.run(() -> {
                     String callbackUrl = callbackParam == null ? null : CallbackUrls.check(callbackParam, "callback_url");
-                    return intake.accept(tenant, apiKeyId, body == null ? "" : body.toString(StandardCharsets.UTF_8), endpoint,
-                            window, callbackUrl);
+                    String input = body == null ? "" : body.toString(StandardCharsets.UTF_8);
+                    // Kept as an input file too, so this batch has an input_file_id like every OpenAI batch.
+                    String fileId = ids.fileId();
+                    files.create(fileId, tenant, FileRoutes.BATCH, "batch-input.jsonl", clock.instant(),
+                            out -> out.write(input.getBytes(StandardCharsets.UTF_8)));
+                    try {
+                        return intake.accept(tenant, apiKeyId, input, endpoint, window, callbackUrl, fileId);
+                    } catch (ApiException e) {
+                        files.delete(tenant, fileId); // no batch was stored: nothing refers to the file
+                        throw e;
+                    }
                 })
                 .compose(blocking::await)
                 .compose(accepted -> accepted.report().ok()

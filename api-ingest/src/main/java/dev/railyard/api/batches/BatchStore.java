@@ -57,9 +57,11 @@ public final class BatchStore {
                 from jobs j where j.batch_id = b.id) c
             """.formatted(TERMINAL_STATES, Outcome.SUCCEEDED.code(), FAILURE_STATES, Outcome.EXPIRED.code());
     private static final String FIND = SELECT + " where b.tenant = ? and b.id = ?";
-    private static final String LIST_FIRST = SELECT + " where b.tenant = ? order by b.created_at desc, b.id desc limit ?";
+    // Anthropic Message Batches (msgbatch_ ids) are listed by their own API, not as OpenAI batches.
+    private static final String OPENAI_ONLY = " and b.id not like 'msgbatch\\_%'";
+    private static final String LIST_FIRST = SELECT + " where b.tenant = ?" + OPENAI_ONLY + " order by b.created_at desc, b.id desc limit ?";
     private static final String LIST_AFTER = SELECT + """
-             where b.tenant = ? and (b.created_at, b.id) < (select a.created_at, a.id from batches a where a.id = ? and a.tenant = ?)
+             where b.tenant = ? and (b.created_at, b.id) < (select a.created_at, a.id from batches a where a.id = ? and a.tenant = ?)""" + OPENAI_ONLY + """
              order by b.created_at desc, b.id desc limit ?""";
     private static final String EXISTS = "select 1 from batches where id = ? and tenant = ?";
     /** Asks for a cancel once; a batch already failed or finalized is left as it is. */

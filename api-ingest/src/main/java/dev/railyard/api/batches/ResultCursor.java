@@ -15,11 +15,11 @@ import javax.sql.DataSource;
  * A server-side PostgreSQL cursor over result rows, rendered to JSONL a chunk of {@value #CHUNK_ROWS} rows at
  * a time (auto-commit off and a fetch size are what make the driver stream instead of loading every row).
  */
-final class ResultCursor implements JsonlStream.Source {
+public final class ResultCursor implements JsonlStream.Source {
     static final int CHUNK_ROWS = 1000;
 
     /** Renders the current row as one line. */
-    interface RowWriter {
+    public interface RowWriter {
         void write(ResultSet row, JsonGenerator out) throws SQLException, IOException;
     }
 
@@ -39,7 +39,7 @@ final class ResultCursor implements JsonlStream.Source {
     }
 
     /** Runs {@code sql} with every parameter bound to {@code batchId}. */
-    static ResultCursor open(DataSource dataSource, String sql, int parameters, String batchId, JsonFactory json,
+    public static ResultCursor open(DataSource dataSource, String sql, int parameters, String batchId, JsonFactory json,
                              RowWriter writer) throws SQLException {
         Connection c = dataSource.getConnection();
         try {

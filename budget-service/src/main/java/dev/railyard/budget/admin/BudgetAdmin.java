@@ -1,5 +1,6 @@
 package dev.railyard.budget.admin;
 
+import dev.railyard.schema.db.Transactions;
 import dev.railyard.budget.catalog.Budget;
 import dev.railyard.budget.catalog.BudgetCatalog;
 import dev.railyard.budget.report.BudgetReport;
@@ -91,22 +92,11 @@ public final class BudgetAdmin {
     private BudgetStatus change(String id, Change change) {
         BudgetStatePublisher.Published published;
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                BudgetStatePublisher.lock(c, List.of(id));
-                change.apply(c);
-                published = publisher.publish(c, List.of(id));
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            published = Transactions.inTransaction(c, tx -> {
+                BudgetStatePublisher.lock(tx, List.of(id));
+                change.apply(tx);
+                return publisher.publish(tx, List.of(id));
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("budget '" + id + "' could not be changed: " + e.getMessage(), e);
         } catch (StatePublishException e) {

@@ -1,5 +1,6 @@
 package dev.railyard.budget.ledger;
 
+import dev.railyard.schema.db.Transactions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.railyard.schema.webhook.WebhookPayloads;
 import java.math.BigDecimal;
@@ -79,14 +80,13 @@ public final class LedgerWriter {
             winners.putIfAbsent(r.job().id(), r);
             r.attempts().forEach(a -> attempts.putIfAbsent(a.id(), a));
         }
-        Runnable afterCommit = null;
+        Runnable afterCommit;
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+            afterCommit = Transactions.inTransaction(c, tx -> {
                 // Only the result that makes a job terminal is billed: a repeated call after a crash is
                 // recorded as an attempt, never billed twice. One consumer owns a job's partition, so the
                 // state read here is not raced by another writer of the same job.
-                Set<String> alreadyTerminal = terminalJobs(c, winners.keySet());
+                Set<String> alreadyTerminal = terminalJobs(tx, winners.keySet());
                 List<ResultProjection.LedgerEntry> ledger = new ArrayList<>();
                 Map<String, BigDecimal> billed = new LinkedHashMap<>();
                 for (ResultProjection r : winners.values()) {
@@ -99,22 +99,16 @@ public final class LedgerWriter {
                     }
                     billed.put(r.job().id(), cost);
                 }
-                upsertJobs(c, winners.values().stream().map(ResultProjection::job).toList());
+                upsertJobs(tx, winners.values().stream().map(ResultProjection::job).toList());
                 // Webhook events commit with the terminal state they announce: never sent before it is readable.
-                webhooks.jobsEnded(c, winners.keySet().stream().filter(id -> !alreadyTerminal.contains(id)).toList());
-                insertAttempts(c, attempts.values());
-                insertLedger(c, ledger);
+                webhooks.jobsEnded(tx, winners.keySet().stream().filter(id -> !alreadyTerminal.contains(id)).toList());
+                insertAttempts(tx, attempts.values());
+                insertLedger(tx, ledger);
                 // The router's reservations for these jobs settle with what the ledger billed (often 0 for a
                 // failed, expired or rejected job), in this same transaction: spend is never counted twice.
-                List<SettledWindow> settled = Settlements.settle(c, billed);
-                afterCommit = settled.isEmpty() ? null : listener.settled(c, settled);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c, e);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                List<SettledWindow> settled = Settlements.settle(tx, billed);
+                return settled.isEmpty() ? null : listener.settled(tx, settled);
+            });
         }
         if (afterCommit != null) {
             afterCommit.run();
@@ -218,11 +212,4 @@ public final class LedgerWriter {
         return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    private static void rollbackQuietly(Connection c, Exception cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e); // the connection is likely broken; the pool discards it
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.railyard.budget.state;
 
+import dev.railyard.schema.db.Transactions;
 import dev.railyard.budget.alert.AlertRecorder;
 import dev.railyard.budget.alert.Observation;
 import dev.railyard.budget.catalog.Budget;
@@ -110,20 +111,7 @@ public final class BudgetStatePublisher {
         for (int from = 0; from < sorted.size(); from += CHUNK) {
             List<String> chunk = sorted.subList(from, Math.min(sorted.size(), from + CHUNK));
             try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    scheduled += publish(c, chunk).alertsScheduled();
-                    c.commit();
-                } catch (SQLException | RuntimeException e) {
-                    try {
-                        c.rollback();
-                    } catch (SQLException suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
+                scheduled += Transactions.inTransaction(c, tx -> publish(tx, chunk)).alertsScheduled();
             }
         }
         return scheduled;

@@ -1,5 +1,6 @@
 package dev.railyard.router.budget;
 
+import dev.railyard.schema.db.Transactions;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -100,33 +101,21 @@ public final class DeferralStore {
 
     private List<Held> take(String select, Binder binder, BigDecimal room, Consumer<List<Held>> publisher) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                List<Held> rows = lock(c, select, binder, room);
+            return Transactions.inTransaction(c, tx -> {
+                List<Held> rows = lock(tx, select, binder, room);
                 if (rows.isEmpty()) {
-                    c.rollback();
                     return rows;
                 }
                 // Deleted before publishing (committed after): a router holding the job again right after its release
                 // waits for this transaction instead of finding the old row and adding nothing.
-                try (PreparedStatement delete = c.prepareStatement(DELETE)) {
-                    Array ids = c.createArrayOf("text", rows.stream().map(Held::jobId).toArray());
+                try (PreparedStatement delete = tx.prepareStatement(DELETE)) {
+                    Array ids = tx.createArrayOf("text", rows.stream().map(Held::jobId).toArray());
                     delete.setArray(1, ids);
                     delete.executeUpdate();
                 }
                 publisher.accept(rows);
-                c.commit();
                 return rows;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.railyard.router.budget;
 
+import dev.railyard.schema.db.Transactions;
 import dev.railyard.config.BudgetSpec;
 import dev.railyard.config.Deployment;
 import dev.railyard.config.RailyardConfig;
@@ -124,14 +125,12 @@ public final class SqlReservations implements Reservations {
     private Reservation reserve(JobSubmitted job, String tenant, byte[] key, List<BudgetSpec> matching, BigDecimal amount,
                                 Instant now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Optional<Refusal> refusal = reserveAll(c, job.jobId(), matching, amount, now);
+            return Transactions.inTransaction(c, tx -> {
+                Optional<Refusal> refusal = reserveAll(tx, job.jobId(), matching, amount, now);
                 if (refusal.isEmpty()) {
-                    c.commit();
                     return Reservation.reserved();
                 }
-                c.rollback();
+                tx.rollback(); // nothing of this job stays reserved: every budget or none
                 BudgetSpec b = refusal.get().budget();
                 String reason = "budget '" + b.id() + "' (" + b.scope().code()
                         + (b.scopeValue() == null ? "" : " " + b.scopeValue()) + ", " + b.period().code() + ", limit $"
@@ -140,19 +139,9 @@ public final class SqlReservations implements Reservations {
                 if (!b.defers()) {
                     return new Reservation.Rejected(reason);
                 }
-                hold(c, job, tenant, key, b, refusal.get().windowStart(), amount, now);
-                c.commit();
+                hold(tx, job, tenant, key, b, refusal.get().windowStart(), amount, now);
                 return new Reservation.Deferred(b.id(), reason + "; held until its window resets or its limit is raised");
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
         }
     }
 
