@@ -195,7 +195,10 @@ class ApiIngestIT {
             assertThat(batch.get("endpoint").asText()).isEqualTo("/v1/chat/completions");
             assertThat(batch.get("completion_window").asText()).isEqualTo("24h");
             assertThat(batch.get("request_counts")).isEqualTo(JSON.readTree("{\"total\":4,\"completed\":0,\"failed\":1}"));
-            assertThat(batch.has("input_file_id")).isFalse();
+            // The JSONL body is kept as the batch's input file, byte for byte, as an uploaded input would be.
+            String inputFileId = batch.get("input_file_id").asText();
+            assertThat(inputFileId).startsWith("file-");
+            assertThat(get("/v1/files/" + inputFileId + "/content").body()).isEqualTo(input);
             assertThat(batch.has("errors")).isFalse();
 
             List<JobSubmitted> events = awaitRecords(tail, r -> true, 3).stream()

@@ -61,6 +61,25 @@ public record KafkaClients(String bootstrapServers, String clientId, Map<String,
         return new KafkaConsumer<>(p);
     }
 
+    /**
+     * A consumer in no group, for a reader that assigns partitions itself and keeps no committed position (a
+     * compacted state topic read from the start, or results followed from the end).
+     *
+     * @param name        appended to the client id
+     * @param fetchWaitMs how long the broker may hold a fetch for data
+     */
+    public KafkaConsumer<byte[], byte[]> reader(String name, int fetchWaitMs) {
+        Properties p = base(name);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // Also reached when retention deleted records ahead of the reader: read what is left rather than skip.
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(fetchWaitMs));
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        overrides.forEach(p::put);
+        return new KafkaConsumer<>(p);
+    }
+
     public Admin admin() {
         Properties p = base("admin");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(Duration.ofSeconds(30).toMillis()));

@@ -1,7 +1,9 @@
 package dev.railyard.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.function.BiConsumer;
 import java.util.function.ToIntFunction;
 import picocli.CommandLine.Option;
 
@@ -17,6 +19,20 @@ final class ApiOptions {
 
     RailyardClient client() {
         return new RailyardClient(api.endsWith("/") ? api.substring(0, api.length() - 1) : api, apiKey);
+    }
+
+    /** GETs {@code path} and prints the answer: its JSON with {@code --json}, else as {@code table} prints it. */
+    int show(PrintWriter out, PrintWriter err, String path, boolean json, BiConsumer<JsonNode, PrintWriter> table) {
+        return call(err, client -> {
+            JsonNode body = client.get(path);
+            if (json) {
+                out.println(body.toPrettyString());
+            } else {
+                table.accept(body, out);
+            }
+            out.flush();
+            return 0;
+        });
     }
 
     /** Runs {@code read} against the API; an error answer or an unreachable API goes to {@code err}, exit code 1. */

@@ -29,17 +29,7 @@ final class BudgetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        return api.call(spec.commandLine().getErr(), client -> {
-            JsonNode body = client.get("/v1/budgets");
-            if (json) {
-                out.println(body.toPrettyString());
-            } else {
-                print(body, out);
-            }
-            out.flush();
-            return 0;
-        });
+        return api.show(spec.commandLine().getOut(), spec.commandLine().getErr(), "/v1/budgets", json, BudgetCommand::print);
     }
 
     static void print(JsonNode body, PrintWriter out) {

@@ -44,27 +44,24 @@ final class DlqCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            return api.call(spec.commandLine().getErr(), client -> {
-                JsonNode body = client.get("/v1/dead-letters?limit=" + limit);
-                if (json) {
-                    out.println(body.toPrettyString());
-                } else if (body.path("data").isEmpty()) {
-                    out.println("no dead letters");
-                } else {
-                    TextTable table = new TextTable(COLUMNS);
-                    for (JsonNode d : body.path("data")) {
-                        JsonNode source = d.path("source");
-                        table.row(java.util.Arrays.asList(d.path("id").asText(), text(d.path("stage")), text(d.path("error_type")),
-                                shorten(text(d.path("reason"))), text(d.path("job_id")),
-                                source.path("topic").asText() + "[" + source.path("partition").asText() + "]@" + source.path("offset").asText(),
-                                d.path("recorded_at").asText(), text(d.path("replayed_at"))));
-                    }
-                    table.print(out);
-                }
-                out.flush();
-                return 0;
-            });
+            return api.show(spec.commandLine().getOut(), spec.commandLine().getErr(), "/v1/dead-letters?limit=" + limit, json,
+                    ListDeadLetters::print);
+        }
+
+        static void print(JsonNode body, PrintWriter out) {
+            if (body.path("data").isEmpty()) {
+                out.println("no dead letters");
+                return;
+            }
+            TextTable table = new TextTable(COLUMNS);
+            for (JsonNode d : body.path("data")) {
+                JsonNode source = d.path("source");
+                table.row(java.util.Arrays.asList(d.path("id").asText(), text(d.path("stage")), text(d.path("error_type")),
+                        shorten(text(d.path("reason"))), text(d.path("job_id")),
+                        source.path("topic").asText() + "[" + source.path("partition").asText() + "]@" + source.path("offset").asText(),
+                        d.path("recorded_at").asText(), text(d.path("replayed_at"))));
+            }
+            table.print(out);
         }
 
         private static String shorten(String reason) {

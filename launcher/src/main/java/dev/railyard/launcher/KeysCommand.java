@@ -103,18 +103,8 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            return api.call(spec.commandLine().getErr(), client -> {
-                JsonNode body = client.get("/v1/admin/keys"
-                        + (tenant == null ? "" : "?tenant=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)));
-                if (json) {
-                    out.println(body.toPrettyString());
-                } else {
-                    print(body, out);
-                }
-                out.flush();
-                return 0;
-            });
+            return api.show(spec.commandLine().getOut(), spec.commandLine().getErr(), "/v1/admin/keys"
+                    + (tenant == null ? "" : "?tenant=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)), json, ListKeys::print);
         }
 
         static void print(JsonNode body, PrintWriter out) {

@@ -45,17 +45,7 @@ final class SpendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        return api.call(spec.commandLine().getErr(), client -> {
-            JsonNode body = client.get("/v1/spend" + query());
-            if (json) {
-                out.println(body.toPrettyString());
-                out.flush();
-                return 0;
-            }
-            print(body, out);
-            return 0;
-        });
+        return api.show(spec.commandLine().getOut(), spec.commandLine().getErr(), "/v1/spend" + query(), json, SpendCommand::print);
     }
 
     String query() {
