@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.railyard.infra.testing.SharedInfrastructure;
 import dev.railyard.schema.Topics;
 import dev.railyard.simulator.SimulatorSettings;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,19 +49,6 @@ class CliBatchCommandsIT {
         }
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cmd = new picocli.CommandLine(new Main());
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int code = cmd.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private static Path batchFile(Path dir, String prefix, int n) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
@@ -80,7 +65,7 @@ class CliBatchCommandsIT {
     void submit_waits_then_status_and_results_read_the_batch(@TempDir Path dir) throws Exception {
         Path input = batchFile(dir, "cli-submit", 20);
         Path outDir = dir.resolve("out");
-        Run submit = cli("submit", input.toString(), "--wait", "--out", outDir.toString(), "--api", api);
+        CliRun submit = CliRun.of("submit", input.toString(), "--wait", "--out", outDir.toString(), "--api", api);
         assertThat(submit.code()).as(submit.out() + submit.err()).isZero();
         String batchId = submit.out().lines().findFirst().orElseThrow();
         assertThat(batchId).startsWith("batch_");
@@ -93,27 +78,27 @@ class CliBatchCommandsIT {
         assertThat(customIds).hasSize(20).contains("cli-submit-0", "cli-submit-19");
         assertThat(E2e.lines(outDir.resolve("cli-submit.errors.jsonl"))).isEmpty();
 
-        Run status = cli("status", batchId, "--api", api);
+        CliRun status = CliRun.of("status", batchId, "--api", api);
         assertThat(status.code()).as(status.err()).isZero();
         assertThat(status.out()).contains("batch " + batchId + ": completed")
                 .contains("requests: 20 total, 20 completed, 0 failed, 0 pending").containsPattern("cost: \\$0\\.[0-9]+");
-        JsonNode statusJson = JSON.readTree(cli("status", batchId, "--json", "--api", api).out());
+        JsonNode statusJson = JSON.readTree(CliRun.of("status", batchId, "--json", "--api", api).out());
         assertThat(statusJson.path("request_counts").path("completed").asInt()).isEqualTo(20);
 
         Path results = dir.resolve("results.jsonl");
-        Run read = cli("results", batchId, "-o", results.toString(), "--api", api);
+        CliRun read = CliRun.of("results", batchId, "-o", results.toString(), "--api", api);
         assertThat(read.code()).as(read.err()).isZero();
         assertThat(read.out()).contains("20 lines");
         assertThat(Files.readAllLines(results)).hasSize(20);
 
         String jobId = E2e.jobIdOf(platform, batchId, "cli-submit-3");
-        Run job = cli("status", jobId, "--api", api);
+        CliRun job = CliRun.of("status", jobId, "--api", api);
         assertThat(job.out()).contains("job " + jobId + ": succeeded").contains("model: gpt-4o-mini").contains("batch: " + batchId);
         Path body = dir.resolve("job.json");
-        assertThat(cli("results", jobId, "-o", body.toString(), "--api", api).code()).isZero();
+        assertThat(CliRun.of("results", jobId, "-o", body.toString(), "--api", api).code()).isZero();
         assertThat(JSON.readTree(Files.readString(body)).path("object").asText()).isEqualTo("chat.completion");
 
-        Run missing = cli("status", "batch_nope", "--api", api);
+        CliRun missing = CliRun.of("status", "batch_nope", "--api", api);
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).contains("HTTP 404");
     }
@@ -121,18 +106,18 @@ class CliBatchCommandsIT {
     @Test
     void cancel_stops_a_running_batch(@TempDir Path dir) throws Exception {
         Path input = batchFile(dir, "cli-cancel", 300);
-        Run submit = cli("submit", input.toString(), "--api", api);
+        CliRun submit = CliRun.of("submit", input.toString(), "--api", api);
         assertThat(submit.code()).as(submit.err()).isZero();
         String batchId = submit.out().strip();
-        Run cancel = cli("cancel", batchId, "--api", api);
+        CliRun cancel = CliRun.of("cancel", batchId, "--api", api);
         assertThat(cancel.code()).as(cancel.err()).isZero();
         assertThat(cancel.out()).containsPattern("batch " + batchId + ": cancell(ing|ed)");
-        await("the batch is cancelled", () -> JSON.readTree(cli("status", batchId, "--json", "--api", api).out())
+        await("the batch is cancelled", () -> JSON.readTree(CliRun.of("status", batchId, "--json", "--api", api).out())
                 .path("status").asText().equals("cancelled"));
-        JsonNode counts = JSON.readTree(cli("status", batchId, "--json", "--api", api).out()).path("request_counts");
+        JsonNode counts = JSON.readTree(CliRun.of("status", batchId, "--json", "--api", api).out()).path("request_counts");
         assertThat(counts.path("failed").asInt()).isPositive();
         assertThat(counts.path("completed").asInt() + counts.path("failed").asInt()).isEqualTo(300);
-        Run again = cli("cancel", batchId, "--api", api);
+        CliRun again = CliRun.of("cancel", batchId, "--api", api);
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("HTTP 409");
     }
@@ -153,7 +138,7 @@ class CliBatchCommandsIT {
         assertThat(first[0].path("error_type").asText()).isEqualTo("malformed_record");
         String id = first[0].path("id").asText();
 
-        Run list = cli("dlq", "list", "--limit", "1000", "--api", api);
+        CliRun list = CliRun.of("dlq", "list", "--limit", "1000", "--api", api);
         assertThat(list.code()).as(list.err()).isZero();
         assertThat(list.out().lines().findFirst().orElseThrow()).matches("id +stage +error +reason +job +source +recorded_at +replayed");
         String row = list.out().lines().filter(l -> l.strip().startsWith(id + " ")).findFirst().orElseThrow(() -> new AssertionError(list.out()));
@@ -161,7 +146,7 @@ class CliBatchCommandsIT {
                 .contains(Topics.JOBS_SUBMITTED + "[" + poison.partition() + "]@" + poison.offset());
         assertThat(row.strip()).endsWith("-"); // not replayed yet
 
-        Run replay = cli("dlq", "replay", id, "--api", api);
+        CliRun replay = CliRun.of("dlq", "replay", id, "--api", api);
         assertThat(replay.code()).as(replay.err()).isZero();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("to " + java.util.regex.Pattern.quote(Topics.JOBS_SUBMITTED)
                 + "\\[(\\d+)]@(\\d+)").matcher(replay.out());
@@ -175,18 +160,18 @@ class CliBatchCommandsIT {
         assertThat(second[0].path("value").asText()).isEqualTo("this is not JSON");
         assertThat(second[0].path("id").asText()).isNotEqualTo(id);
 
-        String replayedRow = cli("dlq", "list", "--limit", "1000", "--api", api).out().lines()
+        String replayedRow = CliRun.of("dlq", "list", "--limit", "1000", "--api", api).out().lines()
                 .filter(l -> l.strip().startsWith(id + " ")).findFirst().orElseThrow();
         assertThat(replayedRow.strip()).doesNotEndWith(" -");
-        Run twice = cli("dlq", "replay", id, "--api", api);
+        CliRun twice = CliRun.of("dlq", "replay", id, "--api", api);
         assertThat(twice.code()).isEqualTo(1);
         assertThat(twice.err()).contains("HTTP 409").contains("already_replayed");
-        assertThat(cli("dlq", "replay", id, "--force", "--api", api).code()).isZero();
+        assertThat(CliRun.of("dlq", "replay", id, "--force", "--api", api).code()).isZero();
     }
 
     /** The dead letter of the record at {@code topic[partition]@offset}, from {@code railyard dlq list --json}, or null. */
     private static JsonNode deadLetter(String topic, int partition, long offset) throws Exception {
-        Run list = cli("dlq", "list", "--limit", "1000", "--json", "--api", api);
+        CliRun list = CliRun.of("dlq", "list", "--limit", "1000", "--json", "--api", api);
         assertThat(list.code()).as(list.err()).isZero();
         for (JsonNode d : JSON.readTree(list.out()).path("data")) {
             JsonNode s = d.path("source");

@@ -8,8 +8,6 @@ import dev.railyard.infra.testing.SharedInfrastructure;
 import dev.railyard.simulator.SimulatorSettings;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,20 +66,7 @@ class CliKeysIT {
         }
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cmd = new picocli.CommandLine(new Main());
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int code = cmd.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static String secret(Run run) {
+    private static String secret(CliRun run) {
         Matcher m = SECRET.matcher(run.out());
         assertThat(m.find()).as(run.out() + run.err()).isTrue();
         return m.group(1);
@@ -90,30 +75,30 @@ class CliKeysIT {
     @Test
     void keys_are_created_listed_used_scoped_to_their_tenant_and_revoked(@TempDir Path out) throws Exception {
         String api = platform.apiBaseUrl();
-        assertThat(cli("keys", "list", "--api", api).out()).contains("no API keys");
+        assertThat(CliRun.of("keys", "list", "--api", api).out()).contains("no API keys");
 
-        Run notAdmin = cli("keys", "create", "--tenant", "ops", "--scopes", "submit,read", "--api", api);
+        CliRun notAdmin = CliRun.of("keys", "create", "--tenant", "ops", "--scopes", "submit,read", "--api", api);
         assertThat(notAdmin.code()).isEqualTo(1);
         assertThat(notAdmin.err()).contains("HTTP 400").contains("first_key_needs_admin");
 
-        Run bootstrap = cli("keys", "create", "--tenant", "ops", "--scopes", "admin,read", "--name", "operators", "--api", api);
+        CliRun bootstrap = CliRun.of("keys", "create", "--tenant", "ops", "--scopes", "admin,read", "--name", "operators", "--api", api);
         assertThat(bootstrap.code()).as(bootstrap.err()).isZero();
         assertThat(bootstrap.out()).contains("for tenant ops (scopes read, admin)").contains("Shown once");
         String admin = secret(bootstrap);
 
-        Run team = cli("keys", "create", "--tenant", "team-a", "--scopes", "submit,read", "--rpm", "1000", "--api", api, "--api-key", admin);
+        CliRun team = CliRun.of("keys", "create", "--tenant", "team-a", "--scopes", "submit,read", "--rpm", "1000", "--api", api, "--api-key", admin);
         assertThat(team.code()).as(team.err()).isZero();
         String teamKey = secret(team);
         String teamKeyId = team.out().replaceFirst("(?s)^created (key_[A-Za-z0-9_-]{24}).*", "$1");
         assertThat(teamKeyId).startsWith("key_").hasSize(28);
 
-        Run listed = cli("keys", "list", "--api", api, "--api-key", admin);
+        CliRun listed = CliRun.of("keys", "list", "--api", api, "--api-key", admin);
         assertThat(listed.code()).as(listed.err()).isZero();
         assertThat(listed.out().split("\n")[0]).matches("id +tenant +name +scopes +prefix +rpm +created +last_used +revoked");
         assertThat(listed.out()).contains(teamKeyId).contains("team-a").contains("operators").contains("1000")
                 .contains(teamKey.substring(0, 10) + "…").doesNotContain(teamKey.substring(10)).doesNotContain(admin.substring(10));
-        assertThat(cli("keys", "list", "--tenant", "team-a", "--api", api, "--api-key", admin).out()).doesNotContain("operators");
-        Run anonymous = cli("keys", "list", "--api", api);
+        assertThat(CliRun.of("keys", "list", "--tenant", "team-a", "--api", api, "--api-key", admin).out()).doesNotContain("operators");
+        CliRun anonymous = CliRun.of("keys", "list", "--api", api);
         assertThat(anonymous.code()).isEqualTo(1);
         assertThat(anonymous.err()).contains("HTTP 401").contains("invalid_api_key");
 
@@ -136,23 +121,23 @@ class CliKeysIT {
         JsonNode ownSpend = teamClient.get("/v1/spend?group_by=tenant");
         assertThat(ownSpend.path("tenant").asText()).isEqualTo("team-a");
         assertThat(ownSpend.path("data")).allSatisfy(row -> assertThat(row.path("tenant").asText()).isEqualTo("team-a"));
-        Run otherSpend = cli("spend", "--tenant", "ops", "--api", api, "--api-key", teamKey);
+        CliRun otherSpend = CliRun.of("spend", "--tenant", "ops", "--api", api, "--api-key", teamKey);
         assertThat(otherSpend.code()).isEqualTo(1);
         assertThat(otherSpend.err()).contains("HTTP 403").contains("insufficient_scope");
-        assertThat(cli("spend", "--group-by", "key", "--api", api, "--api-key", teamKey).out()).contains(teamKeyId);
+        assertThat(CliRun.of("spend", "--group-by", "key", "--api", api, "--api-key", teamKey).out()).contains(teamKeyId);
 
         assertThat(teamClient.get("/v1/budgets").path("data")).extracting(b -> b.path("id").asText()).containsExactly("team-a-daily");
         assertThat(adminClient.get("/v1/budgets").path("data")).extracting(b -> b.path("id").asText())
                 .contains("team-a-daily", "everyone", "team-key");
-        assertThat(cli("budget", "--api", api, "--api-key", teamKey).out()).contains("team-a-daily").doesNotContain("everyone");
+        assertThat(CliRun.of("budget", "--api", api, "--api-key", teamKey).out()).contains("team-a-daily").doesNotContain("everyone");
 
-        Run revoked = cli("keys", "revoke", teamKeyId, "--api", api, "--api-key", admin);
+        CliRun revoked = CliRun.of("keys", "revoke", teamKeyId, "--api", api, "--api-key", admin);
         assertThat(revoked.code()).as(revoked.err()).isZero();
         assertThat(revoked.out()).contains("revoked " + teamKeyId + " (tenant team-a)");
-        Run after = cli("budget", "--api", api, "--api-key", teamKey);
+        CliRun after = CliRun.of("budget", "--api", api, "--api-key", teamKey);
         assertThat(after.code()).isEqualTo(1);
         assertThat(after.err()).contains("HTTP 401");
-        String line = cli("keys", "list", "--api", api, "--api-key", admin).out().lines()
+        String line = CliRun.of("keys", "list", "--api", api, "--api-key", admin).out().lines()
                 .filter(l -> l.startsWith(teamKeyId)).findFirst().orElseThrow();
         assertThat(line).as("the revocation time is listed").endsWith("Z");
     }

@@ -7,8 +7,6 @@ import dev.railyard.infra.testing.SharedInfrastructure;
 import dev.railyard.simulator.SimulatorSettings;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -66,19 +64,6 @@ class CliReadCommandsIT {
         }
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cmd = new picocli.CommandLine(new Main());
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int code = cmd.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private static String line(String id, String model, String content) {
         return "{\"custom_id\":\"" + id + "\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"" + model
                 + "\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}}\n";
@@ -94,7 +79,7 @@ class CliReadCommandsIT {
         JsonNode api = client.get(query);
         assertThat(api.path("data")).isNotEmpty();
 
-        Run table = cli("spend", "--group-by", "batch,model", "--from", from, "--api", platform.apiBaseUrl());
+        CliRun table = CliRun.of("spend", "--group-by", "batch,model", "--from", from, "--api", platform.apiBaseUrl());
 
         assertThat(table.code()).as(table.err()).isZero();
         String[] lines = table.out().split("\n");
@@ -106,20 +91,20 @@ class CliReadCommandsIT {
         assertThat(table.out()).contains(o.batchId()).contains("gpt-4o-mini").contains("text-embedding-3-small");
         assertThat(lines[lines.length - 1]).isEqualTo("total " + TextTable.money(api.path("total_cost").asText()));
 
-        Run json = cli("spend", "--group-by", "batch,model", "--from", from, "--json", "--api", platform.apiBaseUrl());
+        CliRun json = CliRun.of("spend", "--group-by", "batch,model", "--from", from, "--json", "--api", platform.apiBaseUrl());
         assertThat(json.out()).contains("\"group_by\" : [ \"batch\", \"model\" ]").contains(o.batchId());
 
-        Run daily = cli("spend", "--bucket", "day", "--from", from, "--api", platform.apiBaseUrl());
+        CliRun daily = CliRun.of("spend", "--bucket", "day", "--from", from, "--api", platform.apiBaseUrl());
         assertThat(daily.out().split("\n")[0]).startsWith("day  ");
     }
 
     @Test
     void spend_with_a_bad_parameter_exits_1_naming_it() {
-        Run bad = cli("spend", "--bucket", "fortnight", "--api", platform.apiBaseUrl());
+        CliRun bad = CliRun.of("spend", "--bucket", "fortnight", "--api", platform.apiBaseUrl());
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("HTTP 400").contains("\"param\":\"bucket\"");
 
-        Run down = cli("budget", "--api", "http://127.0.0.1:1");
+        CliRun down = CliRun.of("budget", "--api", "http://127.0.0.1:1");
         assertThat(down.code()).isEqualTo(1);
         assertThat(down.err()).contains("cannot reach the API at http://127.0.0.1:1");
     }
@@ -132,7 +117,7 @@ class CliReadCommandsIT {
         Files.writeString(file, jsonl);
         JsonNode api = client.estimate(jsonl.getBytes(StandardCharsets.UTF_8), true);
 
-        Run run = cli("estimate", file.toString(), "--api", platform.apiBaseUrl());
+        CliRun run = CliRun.of("estimate", file.toString(), "--api", platform.apiBaseUrl());
 
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("3 lines: 2 estimated, 1 invalid, 0 unroutable (/v1/chat/completions)")
@@ -144,7 +129,7 @@ class CliReadCommandsIT {
 
     @Test
     void budget_prints_every_budget_window() {
-        Run run = cli("budget", "--api", platform.apiBaseUrl());
+        CliRun run = CliRun.of("budget", "--api", platform.apiBaseUrl());
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out().split("\n")[0]).matches("id +scope +period +action +limit +spent +reserved +remaining +resets_at");
         assertThat(run.out()).containsPattern(BUDGET + " +global +daily +warn +\\$100(\\.00)? ");
