@@ -8,6 +8,7 @@ import dev.railyard.api.batches.BatchIntake;
 import dev.railyard.api.batches.BatchResults;
 import dev.railyard.api.batches.BatchRoutes;
 import dev.railyard.api.batches.BatchStore;
+import dev.railyard.api.console.ConsoleRoutes;
 import dev.railyard.api.files.FileRoutes;
 import dev.railyard.api.files.FileStore;
 import dev.railyard.api.http.Blocking;
@@ -27,6 +28,8 @@ import dev.railyard.api.jobs.JobStore;
 import dev.railyard.api.jobs.JobSubmission;
 import dev.railyard.api.jobs.JobView;
 import dev.railyard.api.models.ModelRoutes;
+import dev.railyard.api.stats.StatsRoutes;
+import dev.railyard.api.stats.StatsStore;
 import dev.railyard.api.sync.SyncResults;
 import dev.railyard.api.sync.SyncRoutes;
 import dev.railyard.api.webhooks.Webhooks;
@@ -84,6 +87,8 @@ public final class ApiIngest implements AutoCloseable {
     private final ModelRoutes modelRoutes;
     private final HealthRoutes healthRoutes;
     private final OpenApiRoutes openApiRoutes;
+    private final StatsRoutes statsRoutes;
+    private final ConsoleRoutes consoleRoutes;
     private final MetricsRoutes metricsRoutes; // null: no /metrics
     private final HttpMetrics httpMetrics; // null: requests are not timed
     private volatile HttpServer server;
@@ -117,7 +122,7 @@ public final class ApiIngest implements AutoCloseable {
         this.auth = new EdgeAuth(dataSource, blocking, json, vertx, clock, settings.authRequired(), settings.requestsPerMinute());
         this.idempotency = new IdempotentPosts(dataSource, blocking, json, vertx, settings.maxBodyBytes());
         JobStore jobStore = new JobStore(dataSource, codec.mapper());
-        JobPublisher publisher = new JobPublisher(producer, codec, clock);
+        JobPublisher publisher = new JobPublisher(producer, codec, clock, clients.tracing());
         JobSubmission submission = new JobSubmission(jobStore, publisher, blocking, ids, clock);
         JobRequestReader reader = new JobRequestReader(codec.mapper(), validator, clock);
         this.jobRoutes = new JobRoutes(reader, submission, jobStore, new JobView(codec.mapper()), blocking, json, tenants);
@@ -139,6 +144,8 @@ public final class ApiIngest implements AutoCloseable {
         this.modelRoutes = new ModelRoutes(config, json);
         this.healthRoutes = new HealthRoutes(dataSource, producer, blocking, json, READY_TIMEOUT);
         this.openApiRoutes = new OpenApiRoutes();
+        this.statsRoutes = new StatsRoutes(new StatsStore(dataSource), blocking, json, tenants, clock);
+        this.consoleRoutes = new ConsoleRoutes();
         this.metricsRoutes = metrics == null ? null : new MetricsRoutes(metrics, blocking);
         this.httpMetrics = metrics == null ? null : new HttpMetrics(metrics);
     }
@@ -164,6 +171,8 @@ public final class ApiIngest implements AutoCloseable {
         modelRoutes.mount(router);
         healthRoutes.mount(router);
         openApiRoutes.mount(router);
+        statsRoutes.mount(router);
+        consoleRoutes.mount(router);
         if (metricsRoutes != null) {
             metricsRoutes.mount(router);
         }

@@ -8,7 +8,9 @@ import dev.railyard.budget.catalog.BudgetCatalog;
 import dev.railyard.budget.deadletter.DeadLetterArchive;
 import dev.railyard.budget.deadletter.DeadLetterRecorder;
 import dev.railyard.budget.deadletter.DeadLetterReplay;
+import dev.railyard.budget.jobs.JobGauges;
 import dev.railyard.budget.ledger.LedgerWriter;
+import dev.railyard.budget.ledger.SpendMeter;
 import dev.railyard.budget.report.BudgetReport;
 import dev.railyard.budget.state.BudgetStatePublisher;
 import dev.railyard.budget.state.StateRefresher;
@@ -21,6 +23,7 @@ import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Topics;
 import dev.railyard.schema.db.Migrations;
 import dev.railyard.schema.webhook.WebhookSigner;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +57,7 @@ public final class BudgetService implements AutoCloseable {
     private final AlertDelivery delivery;
     private final BudgetAdmin admin;
     private final Vertx ownVertx;
+    private final JobGauges jobGauges; // null without a registry
     private final AtomicBoolean started = new AtomicBoolean();
 
     /** Default settings, with a Vert.x instance of its own for alert deliveries. */
@@ -63,7 +67,18 @@ public final class BudgetService implements AutoCloseable {
 
     /** @param vertx runs alert deliveries; null to start (and close) one of its own */
     public BudgetService(RailyardConfig config, KafkaClients clients, DataSource dataSource, Vertx vertx, BudgetSettings settings) {
+        this(config, clients, dataSource, vertx, settings, null);
+    }
+
+    /**
+     * @param registry where spend ({@code railyard.spend}) and the jobs by state and tenant backlog gauges are
+     *                 recorded (docs/metrics.md); null records nothing
+     */
+    public BudgetService(RailyardConfig config, KafkaClients clients, DataSource dataSource, Vertx vertx, BudgetSettings settings,
+                         MeterRegistry registry) {
         this.dataSource = dataSource;
+        this.jobGauges = registry == null ? null
+                : new JobGauges(dataSource, registry, settings.jobCountInterval(), settings.backlogTenants());
         this.ownVertx = vertx == null ? Vertx.vertx() : null;
         EventCodec codec = new EventCodec();
         this.producer = clients.producer("budget-service");
@@ -78,9 +93,10 @@ public final class BudgetService implements AutoCloseable {
         this.state = new StateRefresher(publisher, catalog, dataSource, clients, settings.stateInterval(), delivery::wake);
         this.admin = new BudgetAdmin(catalog, new BudgetRequests(config.models().keySet(), config.providers().keySet()),
                 new BudgetReport(catalog, dataSource, settings.clock()), publisher, dataSource, delivery::wake);
-        LedgerWriter ledger = new LedgerWriter(dataSource, new SettlementEffects(catalog, alerts, state, delivery));
+        LedgerWriter ledger = new LedgerWriter(dataSource, new SettlementEffects(catalog, alerts, state, delivery),
+                registry == null ? SpendMeter.none() : new SpendMeter(registry));
         ResultsHandler handler = new ResultsHandler(codec, ledger, new DeadLetters(producer),
-                deployment -> config.deployment(deployment).map(Deployment::provider));
+                deployment -> config.deployment(deployment).map(Deployment::provider), clients.tracing());
         this.loop = new BatchLoop("budget", consumer, List.of(Topics.JOBS_RESULTS), handler);
         this.deadLetterConsumer = clients.consumer(settings.consumerGroup() + "-dead-letters", MAX_POLL_RECORDS);
         this.deadLetterLoop = new BatchLoop("dead-letters", deadLetterConsumer, List.of(Topics.JOBS_DEAD_LETTER),
@@ -96,6 +112,9 @@ public final class BudgetService implements AutoCloseable {
             deadLetterLoop.start();
             state.start();
             delivery.start();
+            if (jobGauges != null) {
+                jobGauges.start();
+            }
         }
     }
 
@@ -112,6 +131,7 @@ public final class BudgetService implements AutoCloseable {
     /** Stops after the batch in hand is written and committed. The data source stays open: the caller owns it. */
     @Override
     public void close() {
+        closeGauges();
         stopLoop(false);
         state.close();
         delivery.close();
@@ -121,11 +141,18 @@ public final class BudgetService implements AutoCloseable {
 
     /** A crash, for tests: stops without committing offsets; redelivered results are written idempotently. */
     public void halt() {
+        closeGauges();
         stopLoop(true);
         state.halt();
         delivery.close();
         producer.close(Duration.ZERO);
         closeOwnVertx();
+    }
+
+    private void closeGauges() {
+        if (jobGauges != null) {
+            jobGauges.close();
+        }
     }
 
     private void closeOwnVertx() {

@@ -64,6 +64,8 @@ public final class ConcurrentLoop implements AutoCloseable {
     private final Set<TopicPartition> backlogged = new HashSet<>();
     /** Bumped on every revoke or loss, so completions from an earlier assignment are told apart. */
     private final Map<TopicPartition, Long> epochs = new HashMap<>();
+    /** Records started and not finished, per partition (poll thread only). */
+    private final Map<TopicPartition, Integer> runningIn = new HashMap<>();
     private final ConcurrentLinkedQueue<Done> completions = new ConcurrentLinkedQueue<>();
     /** Signalled on every completion, for the loop to wait on while all its partitions are paused. */
     private final Semaphore completed = new Semaphore(0);
@@ -111,7 +113,11 @@ public final class ConcurrentLoop implements AutoCloseable {
             consumer.subscribe(topics, new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    drainCompletions();
+                    // Let the revoked partitions' running records finish (bounded) before giving them up: otherwise the
+                    // next owner makes those provider calls again. Waiting ones are dropped and redelivered uncalled.
+                    if (!halted) {
+                        finishRunning(partitions);
+                    }
                     commit(true); // the finished prefix only: it never reaches a record still waiting in the queue
                     release(partitions);
                 }
@@ -214,6 +220,7 @@ public final class ConcurrentLoop implements AutoCloseable {
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         long epoch = epochs.getOrDefault(tp, 0L);
+        runningIn.merge(tp, 1, Integer::sum);
         CompletableFuture<Void> stage;
         try {
             stage = handler.handle(record).toCompletableFuture();
@@ -249,6 +256,7 @@ public final class ConcurrentLoop implements AutoCloseable {
         Done d;
         while ((d = completions.poll()) != null) {
             handling--;
+            runningIn.merge(d.tp(), -1, (a, b) -> a + b == 0 ? null : a + b);
             if (d.handled() && d.epoch() == epochs.getOrDefault(d.tp(), 0L)) {
                 tracker.done(d.tp(), d.offset());
             }
@@ -275,6 +283,16 @@ public final class ConcurrentLoop implements AutoCloseable {
                     log.debug("async commit failed (a later commit supersedes it): {}", error.toString());
                 }
             });
+        }
+    }
+
+    /** Waits (up to the drain timeout) until no record of {@code partitions} is running, folding in completions. */
+    private void finishRunning(Collection<TopicPartition> partitions) {
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        drainCompletions();
+        while (partitions.stream().anyMatch(tp -> runningIn.getOrDefault(tp, 0) > 0) && System.nanoTime() < deadline) {
+            awaitCompletion(Duration.ofMillis(20));
+            drainCompletions();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.railyard.kafka;
 
+import dev.railyard.kafka.trace.JobTracing;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -19,11 +20,26 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param bootstrapServers e.g. {@code 127.0.0.1:9092}
  * @param clientId         a prefix naming this process in broker logs and metrics
  * @param overrides        extra client properties (security settings for a real cluster, tuning)
+ * @param tracing          how the services that use these clients trace the jobs on their records (it travels with
+ *                         the clients, so every service gets the process's tracing without a constructor of its own)
  */
-public record KafkaClients(String bootstrapServers, String clientId, Map<String, String> overrides) {
+public record KafkaClients(String bootstrapServers, String clientId, Map<String, String> overrides, JobTracing tracing) {
+
+    public KafkaClients {
+        tracing = tracing == null ? JobTracing.noop() : tracing;
+    }
+
+    /** Without tracing of their own: trace context that records arrive with is passed on, nothing recorded. */
+    public KafkaClients(String bootstrapServers, String clientId, Map<String, String> overrides) {
+        this(bootstrapServers, clientId, overrides, JobTracing.noop());
+    }
 
     public KafkaClients(String bootstrapServers) {
         this(bootstrapServers, "railyard", Map.of());
+    }
+
+    public KafkaClients withTracing(JobTracing tracing) {
+        return new KafkaClients(bootstrapServers, clientId, overrides, tracing);
     }
 
     public KafkaProducer<byte[], byte[]> producer(String name) {

@@ -17,11 +17,11 @@ import java.util.function.Supplier;
  * deployment with no recent traffic shows {@code circuit: closed} and no figures.
  */
 final class DeploymentRoutes {
-    private final RailyardConfig config;
+    private final Supplier<RailyardConfig> config;
     private final Supplier<Map<String, DeploymentHealthSnapshot>> health;
     private final ObjectMapper json;
 
-    DeploymentRoutes(RailyardConfig config, Supplier<Map<String, DeploymentHealthSnapshot>> health, ObjectMapper json) {
+    DeploymentRoutes(Supplier<RailyardConfig> config, Supplier<Map<String, DeploymentHealthSnapshot>> health, ObjectMapper json) {
         this.config = config;
         this.health = health;
         this.json = json;
@@ -37,7 +37,7 @@ final class DeploymentRoutes {
         Map<String, DeploymentHealthSnapshot> snapshots = health.get();
         ObjectNode body = json.createObjectNode().put("object", "list");
         ArrayNode data = body.putArray("data");
-        for (Deployment d : config.deployments()) {
+        for (Deployment d : config.get().deployments()) {
             ObjectNode row = data.addObject()
                     .put("id", d.id())
                     .put("object", "deployment")

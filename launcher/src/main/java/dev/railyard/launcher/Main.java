@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Asynchronous LLM job processing on Kafka and PostgreSQL.",
         subcommands = {RunCommand.class, UpCommand.class, SimulateCommand.class, SpendCommand.class, BudgetCommand.class,
                 EstimateCommand.class, KeysCommand.class, SubmitCommand.class, StatusCommand.class, ResultsCommand.class,
-                CancelCommand.class, DlqCommand.class})
+                CancelCommand.class, DlqCommand.class, ServiceCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -21,16 +21,27 @@ final class E2e {
     }
 
     static Platform platform(SharedInfrastructure.Servers servers, Path dir, SimulatorSettings simulator) {
+        return platform(servers, dir, simulator, Telemetry.off());
+    }
+
+    /** As above, the services traced with {@code telemetry}. */
+    static Platform platform(SharedInfrastructure.Servers servers, Path dir, SimulatorSettings simulator, Telemetry telemetry) {
         Path config = dir.resolve("railyard.yaml");
         try (InputStream in = E2e.class.getResourceAsStream("/e2e-railyard.yaml")) {
             Files.write(config, in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return platform(servers, dir, config, simulator, telemetry);
+    }
+
+    /** A platform with the configuration file {@code config}. */
+    static Platform platform(SharedInfrastructure.Servers servers, Path dir, Path config, SimulatorSettings simulator,
+                             Telemetry telemetry) {
         return Platform.start(PlatformSettings.embedded(dir)
                 .withExternal(servers.bootstrapServers(), servers.jdbcUrl(), servers.dbUser(), servers.dbPassword())
                 .withConfigFile(config)
-                .withSimulator(simulator));
+                .withSimulator(simulator), telemetry);
     }
 
     /** A platform with the built-in configuration (every provider family served by the simulator). */

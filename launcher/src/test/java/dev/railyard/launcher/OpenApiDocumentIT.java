@@ -203,6 +203,11 @@ class OpenApiDocumentIT {
         String jobId = completion.headers().firstValue("x-railyard-job-id").orElseThrow();
         // Answered synchronously, so the job has run: its response and routing are there to check too.
         check(problems, "GET", "/v1/jobs/{id}", send("GET", "/v1/jobs/" + jobId, null, null), 200);
+        check(problems, "GET", "/v1/jobs/{id}/attempts", send("GET", "/v1/jobs/" + jobId + "/attempts", null, null), 200);
+        check(problems, "GET", "/v1/jobs", send("GET", "/v1/jobs?limit=2", null, null), 200);
+        check(problems, "GET", "/v1/jobs", send("GET", "/v1/jobs?status=done", null, null), 400);
+        check(problems, "GET", "/v1/stats", send("GET", "/v1/stats?window=120&step=10", null, null), 200);
+        check(problems, "GET", "/v1/stats", send("GET", "/v1/stats?window=1", null, null), 400);
 
         check(problems, "POST", "/v1/estimates", send("POST", "/v1/estimates", "application/json",
                 "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":16}"), 200);

@@ -3,6 +3,7 @@ package dev.railyard.provider;
 import dev.railyard.config.Deployment;
 import dev.railyard.config.ProviderConfig;
 import dev.railyard.config.RetryPolicy;
+import dev.railyard.provider.metrics.ProviderMeters;
 import dev.railyard.provider.ratelimit.Permit;
 import dev.railyard.provider.ratelimit.QuotaWaitExpired;
 import dev.railyard.provider.ratelimit.Quotas;
@@ -40,15 +41,23 @@ final class AttemptLoop {
     private final BooleanSupplier running;
     private final Clock clock;
     private final Quotas quotas;
+    private final ProviderMeters meters;
 
     /** @param running false once the worker halts: no further attempts start */
-    AttemptLoop(Vertx vertx, RetryPolicy policy, DoubleSupplier random, BooleanSupplier running, Clock clock, Quotas quotas) {
+    AttemptLoop(Vertx vertx, RetryPolicy policy, DoubleSupplier random, BooleanSupplier running, Clock clock, Quotas quotas,
+                ProviderMeters meters) {
         this.vertx = vertx;
         this.policy = policy;
         this.random = random;
         this.running = running;
         this.clock = clock;
         this.quotas = quotas;
+        this.meters = meters;
+    }
+
+    /** Recording no meters. */
+    AttemptLoop(Vertx vertx, RetryPolicy policy, DoubleSupplier random, BooleanSupplier running, Clock clock, Quotas quotas) {
+        this(vertx, policy, random, running, clock, quotas, ProviderMeters.none());
     }
 
     /** Without shared quotas: only the limits of this JVM apply. */
@@ -142,13 +151,16 @@ final class AttemptLoop {
             } catch (RuntimeException e) {
                 call = Future.failedFuture(e);
             }
-            call.onComplete(response -> finished(tryNumber, permit, startedAt, elapsedMs(started), response.result(),
+            call.onComplete(response -> finished(tryNumber, permit, startedAt, started, response.result(),
                     response.cause()));
         }
 
-        private void finished(int tryNumber, Permit permit, Instant startedAt, long latencyMs, ProviderResponse answer,
+        private void finished(int tryNumber, Permit permit, Instant startedAt, long startedNanos, ProviderResponse answer,
                               Throwable failure) {
+            long durationNanos = System.nanoTime() - startedNanos;
+            long latencyMs = TimeUnit.NANOSECONDS.toMillis(durationNanos);
             if (failure == null) {
+                meters.call(deployment, job.endpoint(), durationNanos, answer.usage(), answer.timeToFirstTokenMs(), null);
                 ProviderResponse response = UsageEstimate.filled(answer, job, promptTokens);
                 quotas.settle(permit, used(response.usage()));
                 if (response.quotaResetIn() != null) {
@@ -161,6 +173,8 @@ final class AttemptLoop {
             }
             ProviderException error = failure instanceof ProviderException pe ? pe
                     : new ProviderException(JobError.of(ErrorType.INTERNAL, "adapter failed: " + failure), null, failure);
+            meters.call(deployment, job.endpoint(), durationNanos, error.answered().map(ProviderResponse::usage).orElse(null),
+                    error.answered().map(ProviderResponse::timeToFirstTokenMs).orElse(null), error.error().type());
             Optional<ProviderResponse> answered = error.answered().map(a -> UsageEstimate.filled(a, job, promptTokens));
             answered.ifPresent(a -> quotas.settle(permit, used(a.usage())));
             if (error.error().type() == ErrorType.RATE_LIMITED && error.retryAfter().isPresent()) {
@@ -172,6 +186,7 @@ final class AttemptLoop {
                             a, error.error(), price))
                     .orElseGet(() -> Attempts.failed(job.jobId(), hop, tryNumber, deployment, startedAt, latencyMs, error.error())));
             if (error.retryable() && tryNumber < policy.maxAttempts()) {
+                meters.retry(deployment, error.error().type());
                 Duration delay = Backoff.delay(tryNumber, policy.baseDelay(), policy.maxDelay(),
                         error.retryAfter().orElse(null), random);
                 if (delay.compareTo(policy.delayTopicAfter()) >= 0) {

@@ -6,6 +6,10 @@ import dev.railyard.config.RailyardConfig;
 import dev.railyard.kafka.DeadLetters;
 import dev.railyard.kafka.RecordHandler;
 import dev.railyard.kafka.Sends;
+import dev.railyard.kafka.trace.JobMdc;
+import dev.railyard.kafka.trace.JobTracing;
+import dev.railyard.kafka.trace.TraceAttributes;
+import dev.railyard.provider.metrics.ProviderMeters;
 import dev.railyard.schema.Delays;
 import dev.railyard.schema.DispatchRecords;
 import dev.railyard.schema.EventCodec;
@@ -21,6 +25,8 @@ import dev.railyard.schema.event.JobResult;
 import dev.railyard.schema.event.Outcome;
 import dev.railyard.schema.event.RailyardEvent;
 import dev.railyard.schema.event.Usage;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.vertx.core.Vertx;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -39,14 +45,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One dispatch record → provider calls (with retries) → one result on {@code railyard.jobs.results},
  * plus a dead letter when the job failed. The returned stage completes only once Kafka has
  * acknowledged everything, so the record's offset is committed only after its effects are durable.
+ * Each record is handled in a "dispatch" span (the child of the context it arrived with), with a span per
+ * provider call under it ({@link AttemptSpans}); what it produces carries the dispatch span on.
  */
 final class DispatchHandler implements RecordHandler {
     static final String STAGE = "provider-worker";
+    private static final Logger log = LoggerFactory.getLogger(DispatchHandler.class);
+    /** Prompts, completions and provider error bodies: off unless RAILYARD_LOG_PAYLOADS=true (docs/observability.md). */
+    private static final Logger payloads = LoggerFactory.getLogger("railyard.payloads");
 
     private final RailyardConfig config;
     private final Map<String, ? extends ProviderAdapter> adapters;
@@ -58,6 +71,9 @@ final class DispatchHandler implements RecordHandler {
     private final Clock clock;
     private final Fallbacks fallbacks;
     private final BatchCancellations cancellations;
+    private final ProviderMeters meters;
+    private final JobTracing tracing;
+    private final AttemptSpans attemptSpans;
 
     /** @param adapters the adapter of each provider, by provider name */
     DispatchHandler(RailyardConfig config, Map<String, ? extends ProviderAdapter> adapters, AttemptLoop attempts,
@@ -69,6 +85,20 @@ final class DispatchHandler implements RecordHandler {
     DispatchHandler(RailyardConfig config, Map<String, ? extends ProviderAdapter> adapters, AttemptLoop attempts,
                     Producer<byte[], byte[]> producer, DeadLetters deadLetters, EventCodec codec, Vertx vertx, Clock clock,
                     BatchCancellations cancellations) {
+        this(config, adapters, attempts, producer, deadLetters, codec, vertx, clock, cancellations, ProviderMeters.none(),
+                JobTracing.noop());
+    }
+
+    /**
+     * @param meters  counts fallbacks (the attempt loop records the calls)
+     * @param tracing a span per dispatch and per provider call, in the job's trace carried by the record's headers
+     */
+    DispatchHandler(RailyardConfig config, Map<String, ? extends ProviderAdapter> adapters, AttemptLoop attempts,
+                    Producer<byte[], byte[]> producer, DeadLetters deadLetters, EventCodec codec, Vertx vertx, Clock clock,
+                    BatchCancellations cancellations, ProviderMeters meters, JobTracing tracing) {
+        this.meters = meters;
+        this.tracing = tracing;
+        this.attemptSpans = new AttemptSpans(tracing);
         this.cancellations = cancellations;
         this.config = config;
         this.adapters = adapters;
@@ -83,6 +113,23 @@ final class DispatchHandler implements RecordHandler {
 
     @Override
     public CompletionStage<Void> handle(ConsumerRecord<byte[], byte[]> record) {
+        Span span = tracing.consume("dispatch", record);
+        CompletionStage<Void> done;
+        try {
+            done = handle(record, span);
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName()).end();
+            throw e;
+        }
+        return done.whenComplete((ok, error) -> {
+            if (error != null) {
+                span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
+            }
+            span.end();
+        });
+    }
+
+    private CompletionStage<Void> handle(ConsumerRecord<byte[], byte[]> record, Span span) {
         JobDispatched dispatched;
         try {
             dispatched = codec.decode(record.value(), JobDispatched.class);
@@ -93,23 +140,25 @@ final class DispatchHandler implements RecordHandler {
             return deadLetters.publish(record, STAGE, ErrorType.MALFORMED_RECORD, e.getMessage(), null).thenApply(m -> null);
         }
         String deploymentId = dispatched.decision().deploymentId();
+        TraceAttributes.job(span, dispatched.jobId(), dispatched.job().batchId(), dispatched.job().tenant());
+        span.setAttribute(TraceAttributes.DEPLOYMENT, deploymentId);
         Optional<Deployment> deployment = config.deployment(deploymentId);
         ProviderAdapter adapter = deployment.map(d -> adapters.get(d.provider())).orElse(null);
         if (adapter == null) {
             JobError error = JobError.of(ErrorType.NOT_FOUND, "deployment '" + deploymentId + "' is not served by this worker's configuration");
-            return publish(record, Fallbacks.withPrevious(JobResults.failedWithoutCalling(dispatched.job(), deploymentId,
+            return publish(record, span, Fallbacks.withPrevious(JobResults.failedWithoutCalling(dispatched.job(), deploymentId,
                     error, clock.instant()).withRouting(dispatched.decision()), dispatched.previousAttemptsOrEmpty()));
         }
         Instant deadline = dispatched.job().deadline();
         Instant now = clock.instant();
         if (deadline != null && !deadline.isAfter(now)) {
             // Never run late silently: a job whose completion window closed while it waited ends as expired.
-            return publish(record, expired(dispatched, List.of(), BigDecimal.ZERO,
+            return publish(record, span, expired(dispatched, List.of(), BigDecimal.ZERO,
                     JobError.of(ErrorType.TIMEOUT, "deadline " + deadline + " passed before the job started")));
         }
         if (dispatched.previousAttemptsOrEmpty().isEmpty() && cancellations.cancelled(dispatched.job().batchId())) {
             // Its batch is being cancelled and no provider has seen the job: it never starts (docs/batches.md).
-            return publish(record, cancelled(dispatched));
+            return publish(record, span, cancelled(dispatched));
         }
         AttemptPrice price = AttemptPrice.of(config, deployment.get(), dispatched.job());
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -128,19 +177,22 @@ final class DispatchHandler implements RecordHandler {
                         return;
                     }
                     CallOutcome o = outcome.result();
+                    attemptSpans.record(span, dispatched.job(), o.attempts());
                     CompletableFuture<Void> published;
                     if (o.expired()) {
-                        published = publish(record, expired(dispatched, o.attempts(), Attempts.billedCost(o.attempts()), o.error()));
+                        published = publish(record, span, expired(dispatched, o.attempts(), Attempts.billedCost(o.attempts()), o.error()));
                     } else if (o.parked()) {
-                        published = park(record, dispatched, o);
+                        span.setAttribute(TraceAttributes.OUTCOME, "parked");
+                        published = park(record, span, dispatched, o);
                     } else {
                         JobResult result = JobResults.of(dispatched.job(), deploymentId, o, clock.instant())
                                 .withRouting(dispatched.decision()); // why it ran here, shown on GET /v1/jobs/{id}
                         Optional<JobDispatched> fallback = result.outcome() == Outcome.FAILED
                                 ? fallbacks.next(dispatched, result, clock.instant()) : Optional.empty();
+                        fallback.ifPresent(f -> meters.fallback(deploymentId, result.error().type()));
                         published = fallback.isPresent()
-                                ? reroute(fallback.get())
-                                : publish(record, Fallbacks.withPrevious(result, dispatched.previousAttemptsOrEmpty()));
+                                ? reroute(span, fallback.get())
+                                : publish(record, span, Fallbacks.withPrevious(result, dispatched.previousAttemptsOrEmpty()));
                     }
                     published.whenComplete((ok, error) -> {
                         if (error != null) {
@@ -179,7 +231,7 @@ final class DispatchHandler implements RecordHandler {
      * The job waits on a delay topic for its next try (a long Retry-After or backoff), carrying the attempts so
      * far; complete when Kafka acknowledged it, so this record's offset can be committed.
      */
-    private CompletableFuture<Void> park(ConsumerRecord<byte[], byte[]> record, JobDispatched dispatched, CallOutcome o) {
+    private CompletableFuture<Void> park(ConsumerRecord<byte[], byte[]> record, Span span, JobDispatched dispatched, CallOutcome o) {
         List<Attempt> carried = new ArrayList<>(dispatched.previousAttemptsOrEmpty());
         carried.addAll(o.attempts());
         JobDispatched parked = new JobDispatched(RailyardEvent.CURRENT_SCHEMA_VERSION, UUID.randomUUID().toString(),
@@ -193,6 +245,7 @@ final class DispatchHandler implements RecordHandler {
         }
         out.headers().add(Delays.DUE, Long.toString(clock.instant().plus(o.retryIn()).toEpochMilli()).getBytes(StandardCharsets.UTF_8));
         out.headers().add(Delays.TARGET, Topics.dispatch(dispatched.decision().provider()).getBytes(StandardCharsets.UTF_8));
+        tracing.inject(span, out);
         return Sends.send(producer, out).thenApply(m -> null);
     }
 
@@ -215,24 +268,27 @@ final class DispatchHandler implements RecordHandler {
     }
 
     /** The job's next hop, on its fallback deployment's dispatch topic; complete when Kafka acknowledged it. */
-    private CompletableFuture<Void> reroute(JobDispatched next) {
+    private CompletableFuture<Void> reroute(Span span, JobDispatched next) {
         ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(Topics.dispatch(next.decision().provider()), null,
                 DispatchRecords.key(next.job()), codec.encode(next));
         DispatchRecords.headers(next.job()).forEach(out.headers()::add);
+        span.setAttribute(TraceAttributes.OUTCOME, "fallback");
+        try (JobMdc m = JobMdc.of(next.jobId(), next.job().batchId(), next.job().tenant(), span.getSpanContext())) {
+            log.info("falling back to {} (hop {})", next.decision().deploymentId(), next.decision().hop());
+        }
+        tracing.inject(span, out);
         return Sends.send(producer, out).thenApply(m -> null);
     }
 
     /** The result, and for a failed job also its dead letter; complete when Kafka acknowledged both. */
-    private CompletableFuture<Void> publish(ConsumerRecord<byte[], byte[]> record, JobResult result) {
+    private CompletableFuture<Void> publish(ConsumerRecord<byte[], byte[]> record, Span span, JobResult result) {
         ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(Topics.JOBS_RESULTS, null,
                 result.jobId().getBytes(StandardCharsets.UTF_8), codec.encode(result));
         if (result.tenant() != null) {
             out.headers().add(Headers.TENANT, result.tenant().getBytes(StandardCharsets.UTF_8));
         }
-        Header trace = record.headers().lastHeader(Headers.TRACEPARENT);
-        if (trace != null) {
-            out.headers().add(trace);
-        }
+        tracing.inject(span, out);
+        ended(span, result);
         CompletableFuture<?> sent = Sends.send(producer, out);
         if (result.outcome() != Outcome.FAILED) {
             return sent.thenApply(m -> null);
@@ -243,6 +299,31 @@ final class DispatchHandler implements RecordHandler {
                 + " after " + result.attempts().size() + " attempt(s)";
         CompletableFuture<?> dead = deadLetters.publish(record, STAGE, error.type(), reason, attemptsJson(result));
         return CompletableFuture.allOf(sent, dead);
+    }
+
+    /**
+     * The job's outcome on its span and in the log. The log line names the error's type, status and our message;
+     * the provider's body (which may echo the request) and the answer go to the payload logger only.
+     */
+    private static void ended(Span span, JobResult result) {
+        span.setAttribute(TraceAttributes.OUTCOME, result.outcome().name().toLowerCase(java.util.Locale.ROOT));
+        JobError error = result.error();
+        if (error != null) {
+            span.setAttribute(TraceAttributes.ERROR_TYPE, error.type().code());
+        }
+        try (JobMdc m = JobMdc.of(result.jobId(), result.batchId(), result.tenant(), span.getSpanContext())) {
+            int attempts = result.attempts() == null ? 0 : result.attempts().size();
+            if (result.outcome() == Outcome.SUCCEEDED) {
+                log.debug("succeeded on {} after {} attempt(s)", result.deploymentId(), attempts);
+                payloads.debug("response: {}", result.response());
+            } else if (error != null) {
+                log.info("{} on {} after {} attempt(s): {}{}", result.outcome(), result.deploymentId(), attempts,
+                        error.type().code(), error.httpStatus() == null ? "" : " (HTTP " + error.httpStatus() + ")");
+                payloads.debug("provider error: {} body: {}", error.message(), error.providerBody());
+            } else {
+                log.info("{} on {} after {} attempt(s)", result.outcome(), result.deploymentId(), attempts);
+            }
+        }
     }
 
     private String attemptsJson(JobResult result) {

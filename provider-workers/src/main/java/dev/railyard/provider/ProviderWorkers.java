@@ -10,9 +10,12 @@ import dev.railyard.schema.Topics;
 import dev.railyard.schema.db.BatchCancellations;
 import dev.railyard.schema.db.CancelledBatches;
 import dev.railyard.provider.delay.DelayLine;
+import dev.railyard.provider.metrics.ProviderMeters;
 import dev.railyard.provider.ratelimit.PostgresBucketStore;
 import dev.railyard.provider.ratelimit.PostgresPauseBoard;
 import dev.railyard.provider.ratelimit.Quotas;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +33,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * provider's {@code max_in_flight} calls at once; one producer shared by all for results and dead letters.
  */
 public final class ProviderWorkers implements AutoCloseable {
+    /** The group of the delay tiers' consumer, which puts parked retries back on their dispatch topics. */
+    public static final String DELAY_LINE_GROUP = "railyard-delay-line";
     private static final int MAX_POLL_RECORDS = 500;
     private static final Duration PAUSE_REFRESH = Duration.ofMillis(250);
     private static final Duration CANCELLATIONS_REFRESH = Duration.ofSeconds(1);
@@ -38,6 +43,7 @@ public final class ProviderWorkers implements AutoCloseable {
     private final KafkaClients clients;
     private final Vertx vertx;
     private final DataSource dataSource;
+    private final ProviderMeters meters;
     private final List<ConcurrentLoop> loops = new ArrayList<>();
     private final Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
     private volatile boolean running;
@@ -49,12 +55,25 @@ public final class ProviderWorkers implements AutoCloseable {
     /**
      * @param dataSource where RPM/TPM buckets and provider pauses are shared with every other worker
      *                   instance; null keeps them in this JVM (right only when it is the sole worker)
+     * @param registry   where calls, tokens, retries, fallbacks and quota waits are recorded (docs/metrics.md)
      */
-    public ProviderWorkers(RailyardConfig config, KafkaClients clients, Vertx vertx, DataSource dataSource) {
+    public ProviderWorkers(RailyardConfig config, KafkaClients clients, Vertx vertx, DataSource dataSource,
+                           MeterRegistry registry) {
         this.config = config;
         this.clients = clients;
         this.vertx = vertx;
         this.dataSource = dataSource;
+        this.meters = new ProviderMeters(registry);
+    }
+
+    /** Workers recording no meters. */
+    public ProviderWorkers(RailyardConfig config, KafkaClients clients, Vertx vertx, DataSource dataSource) {
+        this(config, clients, vertx, dataSource, new CompositeMeterRegistry());
+    }
+
+    /** The consumer group of one provider's dispatch topic (KEDA's ScaledObjects in deploy/k8s name it too). */
+    public static String consumerGroup(String provider) {
+        return "railyard-provider-" + provider;
     }
 
     /** Workers whose rate limits hold for this JVM only. */
@@ -78,17 +97,18 @@ public final class ProviderWorkers implements AutoCloseable {
         for (ProviderConfig provider : config.providers().values()) {
             adapters.put(provider.name(), families.create(provider));
         }
-        quotas = dataSource == null ? Quotas.local(Clock.systemUTC())
-                : new Quotas(new PostgresBucketStore(dataSource), new PostgresPauseBoard(dataSource, PAUSE_REFRESH), Clock.systemUTC());
+        quotas = dataSource == null ? Quotas.local(Clock.systemUTC(), meters::rateLimitWait)
+                : new Quotas(new PostgresBucketStore(dataSource), new PostgresPauseBoard(dataSource, PAUSE_REFRESH), Clock.systemUTC(),
+                        meters::rateLimitWait);
         AttemptLoop attempts = new AttemptLoop(vertx, config.retry(), () -> ThreadLocalRandom.current().nextDouble(),
-                () -> running, Clock.systemUTC(), quotas);
+                () -> running, Clock.systemUTC(), quotas, meters);
         cancelled = dataSource == null ? null : new CancelledBatches(dataSource, CANCELLATIONS_REFRESH).start();
         DispatchHandler handler = new DispatchHandler(config, adapters, attempts, producer, deadLetters, codec, vertx,
-                Clock.systemUTC(), cancelled == null ? BatchCancellations.none() : cancelled);
-        delayLine = new DelayLine(clients.consumer("railyard-delay-line", MAX_POLL_RECORDS), producer, deadLetters,
+                Clock.systemUTC(), cancelled == null ? BatchCancellations.none() : cancelled, meters, clients.tracing());
+        delayLine = new DelayLine(clients.consumer(DELAY_LINE_GROUP, MAX_POLL_RECORDS), producer, deadLetters,
                 Clock.systemUTC()).start();
         for (ProviderConfig provider : config.providers().values()) {
-            var consumer = clients.consumer("railyard-provider-" + provider.name(),
+            var consumer = clients.consumer(consumerGroup(provider.name()),
                     Math.min(MAX_POLL_RECORDS, provider.maxInFlight()));
             loops.add(new ConcurrentLoop("provider-worker-" + provider.name(), consumer,
                     List.of(Topics.dispatch(provider.name())), handler, deadLetters, provider.maxInFlight()).start());

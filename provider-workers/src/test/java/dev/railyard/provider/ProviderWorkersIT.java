@@ -19,6 +19,10 @@ import dev.railyard.schema.event.Outcome;
 import dev.railyard.schema.event.Usage;
 import dev.railyard.simulator.Simulator;
 import dev.railyard.simulator.SimulatorSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -241,6 +245,87 @@ class ProviderWorkersIT {
             assertThat(r.attempts()).filteredOn(Attempt::billed).singleElement()
                     .satisfies(a -> assertThat(a.cost()).isEqualByComparingTo(r.cost()));
         }
+    }
+
+    @Test
+    void calls_retries_fallbacks_and_tokens_are_metered_with_the_failures_type() throws Exception {
+        String dead = "pw-mdead-" + UUID.randomUUID().toString().substring(0, 8);
+        String live = "pw-mlive-" + UUID.randomUUID().toString().substring(0, 8);
+        String yaml = """
+                providers:
+                  %1$s:
+                    type: openai-compatible
+                    base_url: http://127.0.0.1:1/v1
+                    api_key: sk-test
+                    timeout_ms: 2000
+                  %2$s:
+                    type: openai-compatible
+                    base_url: %3$s
+                    api_key: sk-test
+                    timeout_ms: 5000
+                    stream: true
+                models:
+                  gpt-4o-mini: { kind: chat, input_per_million: 0.15, output_per_million: 0.60 }
+                deployments:
+                  - { id: %1$s-mini, provider: %1$s, model: gpt-4o-mini }
+                  - { id: %2$s-mini, provider: %2$s, model: gpt-4o-mini }
+                retry: { max_attempts: 3, base_delay_ms: 5, max_delay_ms: 20 }
+                """.formatted(dead, live, simulator.baseUrl());
+        RailyardConfig config = new ConfigLoader(Map.of()).parse(yaml, "metrics test");
+        new TopicSetup(clients, 2, (short) 1).ensure(List.of(dead, live));
+        String jobId = "metered-" + UUID.randomUUID();
+        JobDispatched first = new JobDispatched(1, UUID.randomUUID().toString(), jobId, java.time.Instant.now(),
+                Jobs.chat(jobId, "gpt-4o-mini", "[sim:fail_first=1] Hello " + jobId),
+                new dev.railyard.schema.event.RoutingDecision(dead + "-mini", dead, "gpt-4o-mini", 8,
+                        new BigDecimal("0.0001"), List.of(live + "-mini"), 1, "cheapest"));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (TopicTail results = new TopicTail(clients, Topics.JOBS_RESULTS);
+             ProviderWorkers workers = new ProviderWorkers(config, clients, vertx, null, registry)) {
+            workers.start();
+            producer.send(new ProducerRecord<>(Topics.dispatch(dead), jobId.getBytes(StandardCharsets.UTF_8),
+                    CODEC.encode(first))).get(10, TimeUnit.SECONDS);
+            JobResult r = result(results.await(keyIn(Set.of(jobId)), 1, WAIT).get(0));
+            assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(r.attempts()).hasSize(5); // 3 refused connections, then a 500 and the answer on the fallback
+        }
+        String deadId = dead + "-mini";
+        String liveId = live + "-mini";
+        // The dead deployment: three calls failed (no server), two retries, then the job left it.
+        assertThat(count(registry, "railyard.attempts", "deployment", deadId, "outcome", "server_error")).isEqualTo(3);
+        assertThat(count(registry, "railyard.retries", "deployment", deadId, "reason", "server_error")).isEqualTo(2);
+        assertThat(count(registry, "railyard.fallbacks", "deployment", deadId, "reason", "server_error")).isEqualTo(1);
+        assertThat(registry.get("gen_ai.client.operation.duration").tags("deployment", deadId, "error.type", "server_error",
+                "gen_ai.operation.name", "chat", "gen_ai.provider.name", dead, "gen_ai.request.model", "gpt-4o-mini")
+                .timer().count()).isEqualTo(3);
+        // The live one: the simulator's 500, a retry, then the streamed answer with usage and a first token.
+        assertThat(count(registry, "railyard.attempts", "deployment", liveId, "outcome", "server_error")).isEqualTo(1);
+        assertThat(count(registry, "railyard.attempts", "deployment", liveId, "outcome", "succeeded")).isEqualTo(1);
+        assertThat(Search.in(registry).name("gen_ai.client.operation.duration").tag("deployment", liveId).timers())
+                .filteredOn(t -> t.getId().getTag("error.type") == null).singleElement()
+                .satisfies(t -> assertThat(t.count()).isEqualTo(1));
+        Usage usage = tokens(registry, liveId);
+        assertThat(usage.promptTokens()).isPositive();
+        assertThat(usage.completionTokens()).isPositive();
+        assertThat(registry.get("gen_ai.server.time_to_first_token").tag("deployment", liveId).timer().count()).isEqualTo(1);
+        // Prometheus names as docs/metrics.md lists them: dots become underscores, units and _total appended.
+        assertThat(registry.scrape()).contains("gen_ai_client_operation_duration_seconds_bucket{",
+                "error_type=\"server_error\"", "gen_ai_client_token_usage_bucket{", "gen_ai_token_type=\"output\"",
+                "gen_ai_server_time_to_first_token_seconds_count{", "railyard_attempts_total{", "railyard_retries_total{",
+                "railyard_fallbacks_total{");
+    }
+
+    private static double count(MeterRegistry registry, String name, String... tags) {
+        var counter = Search.in(registry).name(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** The tokens recorded for a deployment's calls, as a usage (input, output). */
+    private static Usage tokens(MeterRegistry registry, String deploymentId) {
+        double in = registry.get("gen_ai.client.token.usage").tags("deployment", deploymentId, "gen_ai.token.type", "input")
+                .summary().totalAmount();
+        double out = registry.get("gen_ai.client.token.usage").tags("deployment", deploymentId, "gen_ai.token.type", "output")
+                .summary().totalAmount();
+        return new Usage((long) in, (long) out, 0);
     }
 
     @Test

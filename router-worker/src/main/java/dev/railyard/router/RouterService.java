@@ -156,7 +156,7 @@ public final class RouterService implements AutoCloseable {
         RouterHandler handler = new RouterHandler(policy,
                 new SubmissionCheck(new JobRequestValidator()), new EventCodec(), producer, new DeadLetters(producer),
                 clock, new DecisionCounter(registry), reservations,
-                cancelled == null ? BatchCancellations.none() : cancelled);
+                cancelled == null ? BatchCancellations.none() : cancelled, clients.tracing());
         this.loop = new BatchLoop("router", consumer, List.of(Topics.JOBS_SUBMITTED), handler);
     }
 

@@ -50,7 +50,7 @@ class RouterHandlerTest {
     ConsumerRecord<byte[], byte[]> record(long offset, byte[] value) {
         ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>(Topics.JOBS_SUBMITTED, 2, offset, "k".getBytes(), value);
         r.headers().add(Headers.TENANT, "acme".getBytes(StandardCharsets.UTF_8));
-        r.headers().add(Headers.TRACEPARENT, "00-abc-def-01".getBytes(StandardCharsets.UTF_8));
+        r.headers().add(Headers.TRACEPARENT, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(StandardCharsets.UTF_8));
         return r;
     }
 
@@ -91,7 +91,7 @@ class RouterHandlerTest {
         assertThat(new String(out.key(), StandardCharsets.UTF_8)).startsWith("acme:");
         assertThat(header(out, Headers.TENANT)).isEqualTo("acme");
         assertThat(header(out, Headers.PRIORITY)).isEqualTo("standard");
-        assertThat(header(out, Headers.TRACEPARENT)).isEqualTo("00-abc-def-01");
+        assertThat(header(out, Headers.TRACEPARENT)).isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         JobDispatched d = codec.decode(out.value(), JobDispatched.class);
         assertThat(d.jobId()).isEqualTo("job-a");
         assertThat(d.schemaVersion()).isEqualTo(1);
@@ -145,7 +145,7 @@ class RouterHandlerTest {
             assertThat(out.topic()).isEqualTo(Topics.JOBS_RESULTS);
             assertThat(new String(out.key(), StandardCharsets.UTF_8)).isEqualTo("job-c2");
             assertThat(header(out, Headers.PRIORITY)).isNull();
-            assertThat(header(out, Headers.TRACEPARENT)).isEqualTo("00-abc-def-01");
+            assertThat(header(out, Headers.TRACEPARENT)).isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         });
     }
 

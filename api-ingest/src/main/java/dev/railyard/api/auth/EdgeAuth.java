@@ -52,7 +52,7 @@ public final class EdgeAuth implements AutoCloseable {
                 LOG.warn("API keys are required and none exists yet: only POST /v1/admin/keys (creating the first key,"
                         + " with the admin scope) is accepted without one");
             } else {
-                LOG.info("API keys are required on every request (except /healthz, /readyz, /metrics and /openapi.yaml)");
+                LOG.info("API keys are required on every request (except /healthz, /readyz, /metrics, /openapi.yaml and the /console files)");
             }
             return null;
         });

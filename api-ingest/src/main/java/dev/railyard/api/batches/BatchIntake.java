@@ -5,7 +5,11 @@ import dev.railyard.api.http.ApiException;
 import dev.railyard.api.jobs.JobPublisher;
 import dev.railyard.api.jobs.NewJob;
 import dev.railyard.api.jobs.Priority;
+import dev.railyard.kafka.trace.TraceAttributes;
 import dev.railyard.schema.event.Endpoint;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
 import java.io.IOException;
 import java.io.Reader;
 import java.sql.SQLException;
@@ -118,9 +122,19 @@ public final class BatchIntake {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant expires = now.plus(windowLength);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        BatchObject batch = store(tenant, input, new Header(batchId, endpoint, window, fileId, metadataJson, apiKeyId, callbackUrl), now, expires, records);
+        Span span = publisher.batchSpan(batchId, tenant);
+        BatchObject batch;
+        try {
+            batch = store(tenant, input, new Header(batchId, endpoint, window, fileId, metadataJson, apiKeyId, callbackUrl),
+                    now, expires, records, span.getSpanContext());
+        } catch (SQLException | IOException | RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName()).end();
+            throw e;
+        }
+        span.setAttribute(TraceAttributes.BATCH_JOBS, (long) records.size());
         // Only committed jobs are announced: a consumer never sees a job the database lacks.
-        return publisher.send(records).thenApply(report -> new Accepted(batch, records.size(), report));
+        return publisher.send(records).thenApply(report -> new Accepted(batch, records.size(), report))
+                .whenComplete((accepted, error) -> span.end());
     }
 
     /** What the batch row gets besides its counts and times; {@code apiKeyId} (or null) goes on every job. */
@@ -133,7 +147,7 @@ public final class BatchIntake {
      * meanwhile, on its own core) and encoded as its Kafka record; the batch row follows at the end.
      */
     private BatchObject store(String tenant, Input input, Header header, Instant now, Instant expires,
-                              List<ProducerRecord<byte[], byte[]>> records) throws SQLException, IOException {
+                              List<ProducerRecord<byte[], byte[]>> records, SpanContext batchSpan) throws SQLException, IOException {
         String batchId = header.batchId();
         try (BatchWriter writer = store.begin()) {
             ParsedBatch parsed;
@@ -146,7 +160,7 @@ public final class BatchIntake {
                     } catch (SQLException | IOException e) {
                         throw new StoreFailure(e);
                     }
-                    records.add(publisher.record(job));
+                    records.add(publisher.record(job, batchSpan));
                 });
             } catch (StoreFailure e) {
                 if (e.getCause() instanceof SQLException sql) {

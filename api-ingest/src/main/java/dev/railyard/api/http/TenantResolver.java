@@ -1,6 +1,7 @@
 package dev.railyard.api.http;
 
 import dev.railyard.api.auth.Caller;
+import dev.railyard.api.auth.Scope;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -13,6 +14,21 @@ public final class TenantResolver {
 
     public String tenant(RoutingContext ctx) {
         return caller(ctx).tenant();
+    }
+
+    /**
+     * The tenant a read may look at: the caller's own unless {@code requested} names another, which needs the admin
+     * scope (as reading another tenant's spend does). A 403 naming {@code tenant} otherwise.
+     */
+    public String readable(RoutingContext ctx, String requested) {
+        Caller caller = caller(ctx);
+        if (requested == null || requested.isEmpty() || requested.equals(caller.tenant())) {
+            return caller.tenant();
+        }
+        if (!caller.has(Scope.ADMIN)) {
+            throw new ApiException(403, "insufficient_scope", "tenant", "reading another tenant's jobs needs the 'admin' scope");
+        }
+        return requested;
     }
 
     /** The id of the API key the request came with, or null while the API is open (recorded on jobs). */

@@ -2,12 +2,18 @@ package dev.railyard.api.jobs;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.util.RawValue;
+import dev.railyard.kafka.trace.JobTracing;
+import dev.railyard.kafka.trace.TraceAttributes;
 import dev.railyard.schema.DispatchRecords;
 import dev.railyard.schema.EventCodec;
 import dev.railyard.schema.Headers;
 import dev.railyard.schema.Topics;
 import dev.railyard.schema.event.JobSubmitted;
 import dev.railyard.schema.event.RailyardEvent;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,17 +33,31 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * the tenant header. All records are handed to the producer at once (it batches them); the returned future
  * completes from the producer's callbacks once every record is acknowledged or failed.
  *
+ * <p>Each job's record starts the job's trace: a root span "job accepted" whose context goes out in the record's
+ * headers; a batch's jobs each get their own trace, linked to the batch's span (docs/observability.md).
+ *
  * <p>Call off the event loop: {@code send} blocks while the producer fetches topic metadata.
  */
 public final class JobPublisher {
     private final Producer<byte[], byte[]> producer;
     private final EventCodec codec;
     private final Clock clock;
+    private final JobTracing tracing;
 
     public JobPublisher(Producer<byte[], byte[]> producer, EventCodec codec, Clock clock) {
+        this(producer, codec, clock, JobTracing.noop());
+    }
+
+    public JobPublisher(Producer<byte[], byte[]> producer, EventCodec codec, Clock clock, JobTracing tracing) {
         this.producer = producer;
         this.codec = codec;
         this.clock = clock;
+        this.tracing = tracing;
+    }
+
+    /** A batch's own span (a root): each of its jobs' traces links to it. The caller ends it. */
+    public Span batchSpan(String batchId, String tenant) {
+        return TraceAttributes.job(tracing.span("batch accepted"), null, batchId, tenant).setNoParent().startSpan();
     }
 
     /** Which jobs could not be published (and the first reason); empty when all were acknowledged. */
@@ -89,7 +109,12 @@ public final class JobPublisher {
      * The {@code JobSubmitted} record of a job, encoded; building records is CPU work worth doing while
      * the database is busy, before the jobs are committed and may be sent.
      */
-    public     ProducerRecord<byte[], byte[]> record(NewJob job) {
+    public ProducerRecord<byte[], byte[]> record(NewJob job) {
+        return record(job, null);
+    }
+
+    /** As {@link #record(NewJob)}, the job's trace linked to its batch's span ({@code batch}, or null for none). */
+    public ProducerRecord<byte[], byte[]> record(NewJob job, SpanContext batch) {
         JobSubmitted event = new JobSubmitted(
                 RailyardEvent.CURRENT_SCHEMA_VERSION,
                 UUID.randomUUID().toString(),
@@ -114,6 +139,22 @@ public final class JobPublisher {
                 DispatchRecords.key(job.tenant(), job.priority()), codec.encode(event));
         DispatchRecords.headers(job.tenant(), job.priority()).forEach(record.headers()::add);
         record.headers().add(Headers.JOB_ID, job.id().getBytes(StandardCharsets.UTF_8));
+        // One trace per job, however many jobs a request brought: the job's span is a root, and only linked to the batch.
+        SpanBuilder accepted = TraceAttributes.job(tracing.span("job accepted"), job.id(), job.batchId(), job.tenant())
+                .setNoParent()
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAttribute(TraceAttributes.ENDPOINT, job.endpoint())
+                .setAttribute(TraceAttributes.MESSAGING_SYSTEM, "kafka")
+                .setAttribute(TraceAttributes.MESSAGING_DESTINATION, Topics.JOBS_SUBMITTED);
+        if (job.model() != null) {
+            accepted.setAttribute(TraceAttributes.GEN_AI_REQUEST_MODEL, job.model());
+        }
+        if (batch != null && batch.isValid()) {
+            accepted.addLink(batch);
+        }
+        Span span = accepted.startSpan();
+        tracing.inject(span, record);
+        span.end();
         return record;
     }
 }

@@ -61,6 +61,39 @@ public final class JobView {
         return out;
     }
 
+    /** One attempt for {@code GET /v1/jobs/{id}/attempts}; unset fields are omitted. */
+    public ObjectNode render(AttemptRow a) {
+        ObjectNode out = mapper.createObjectNode();
+        out.put("id", a.id());
+        out.put("object", "job.attempt");
+        putIfSet(out, "deployment_id", a.deploymentId());
+        putIfSet(out, "provider", a.provider());
+        putIfSet(out, "model", a.model());
+        out.put("hop", a.hop());
+        out.put("try", a.tryNumber());
+        if (a.startedAt() != null) {
+            out.put("started_at", a.startedAt().toString());
+        }
+        if (a.latencyMs() != null) {
+            out.put("latency_ms", a.latencyMs());
+        }
+        if (a.httpStatus() != null) {
+            out.put("http_status", a.httpStatus());
+        }
+        if (a.promptTokens() != null || a.completionTokens() != null) {
+            long prompt = a.promptTokens() == null ? 0 : a.promptTokens();
+            long completion = a.completionTokens() == null ? 0 : a.completionTokens();
+            out.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
+                    .put("total_tokens", prompt + completion);
+        }
+        out.put("cost", plain(a.cost() == null ? BigDecimal.ZERO : a.cost()));
+        out.put("billed", a.billed());
+        if (a.errorJson() != null) {
+            out.putRawValue("error", new RawValue(a.errorJson()));
+        }
+        return out;
+    }
+
     /** Exact and short: {@code 0.000150000000} → {@code "0.00015"}, zero → {@code "0"}. */
     static String plain(BigDecimal cost) {
         return cost.signum() == 0 ? "0" : cost.stripTrailingZeros().toPlainString();

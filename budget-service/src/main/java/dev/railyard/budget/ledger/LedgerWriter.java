@@ -55,6 +55,7 @@ public final class LedgerWriter {
 
     private final DataSource dataSource;
     private final SettlementListener listener;
+    private final SpendMeter spend;
     private final WebhookOutbox webhooks = new WebhookOutbox(new WebhookPayloads(new ObjectMapper()));
 
     public LedgerWriter(DataSource dataSource) {
@@ -63,8 +64,14 @@ public final class LedgerWriter {
 
     /** @param listener told, inside the transaction, about the budget windows it settled (alerts, budget state) */
     public LedgerWriter(DataSource dataSource, SettlementListener listener) {
+        this(dataSource, listener, SpendMeter.none());
+    }
+
+    /** @param spend counts the ledger entries each commit added */
+    public LedgerWriter(DataSource dataSource, SettlementListener listener, SpendMeter spend) {
         this.dataSource = dataSource;
         this.listener = listener;
+        this.spend = spend;
     }
 
     /** Writes all results or none. Within the list, the first result of a job is the one that counts. */
@@ -81,6 +88,7 @@ public final class LedgerWriter {
             r.attempts().forEach(a -> attempts.putIfAbsent(a.id(), a));
         }
         Runnable afterCommit;
+        List<ResultProjection.LedgerEntry> added = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             afterCommit = Transactions.inTransaction(c, tx -> {
                 // Only the result that makes a job terminal is billed: a repeated call after a crash is
@@ -103,16 +111,41 @@ public final class LedgerWriter {
                 // Webhook events commit with the terminal state they announce: never sent before it is readable.
                 webhooks.jobsEnded(tx, winners.keySet().stream().filter(id -> !alreadyTerminal.contains(id)).toList());
                 insertAttempts(tx, attempts.values());
-                insertLedger(tx, ledger);
+                // Entries already in the ledger (an earlier delivery's) are skipped here and by the insert's
+                // on-conflict guard alike; what is left is what this commit adds, and only that is counted.
+                added.clear();
+                added.addAll(notYetRecorded(tx, ledger));
+                insertLedger(tx, added);
                 // The router's reservations for these jobs settle with what the ledger billed (often 0 for a
                 // failed, expired or rejected job), in this same transaction: spend is never counted twice.
                 List<SettledWindow> settled = Settlements.settle(tx, billed);
                 return settled.isEmpty() ? null : listener.settled(tx, settled);
             });
         }
+        spend.added(added);
         if (afterCommit != null) {
             afterCommit.run();
         }
+    }
+
+    private static List<ResultProjection.LedgerEntry> notYetRecorded(Connection c, List<ResultProjection.LedgerEntry> entries)
+            throws SQLException {
+        if (entries.isEmpty()) {
+            return entries;
+        }
+        Set<String> recorded = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("select attempt_id from spend_ledger where attempt_id = any(?)")) {
+            ps.setArray(1, c.createArrayOf("text", entries.stream().map(ResultProjection.LedgerEntry::attemptId).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    recorded.add(rs.getString(1));
+                }
+            }
+        }
+        if (recorded.isEmpty()) {
+            return entries;
+        }
+        return entries.stream().filter(e -> !recorded.contains(e.attemptId())).toList();
     }
 
     private static Set<String> terminalJobs(Connection c, Collection<String> jobIds) throws SQLException {

@@ -43,18 +43,29 @@ public final class Quotas implements AutoCloseable {
     private final BucketStore buckets;
     private final PauseBoard pauses;
     private final Clock clock;
+    private final QuotaWaits waits;
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     public Quotas(BucketStore buckets, PauseBoard pauses, Clock clock) {
+        this(buckets, pauses, clock, QuotaWaits.NONE);
+    }
+
+    /** @param waits told about each call that has to wait */
+    public Quotas(BucketStore buckets, PauseBoard pauses, Clock clock, QuotaWaits waits) {
         this.buckets = buckets;
         this.pauses = pauses;
         this.clock = clock;
+        this.waits = waits;
     }
 
     /** Quotas held in this JVM only: right for a single worker process, wrong for several. */
     public static Quotas local(Clock clock) {
-        return new Quotas(new LocalBucketStore(), new LocalPauseBoard(), clock);
+        return local(clock, QuotaWaits.NONE);
+    }
+
+    public static Quotas local(Clock clock, QuotaWaits waits) {
+        return new Quotas(new LocalBucketStore(), new LocalPauseBoard(), clock, waits);
     }
 
     public static String deploymentScope(Deployment deployment) {
@@ -151,6 +162,7 @@ public final class Quotas implements AutoCloseable {
         private final String deploymentId;
         private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
         private Thread pump;
+        private Waiter announced; // the head already reported as waiting: one report per call, not per sleep
 
         Lane(String deploymentId) {
             this.deploymentId = deploymentId;
@@ -218,6 +230,10 @@ public final class Quotas implements AutoCloseable {
                     remove(w);
                     w.complete();
                     continue;
+                }
+                if (w != announced) {
+                    announced = w;
+                    waits.waiting(deploymentId, pausedUntil.isAfter(now));
                 }
                 try {
                     TimeUnit.NANOSECONDS.sleep(Math.min(Math.max(waitNanos, 1_000_000), MAX_SLEEP_NANOS));

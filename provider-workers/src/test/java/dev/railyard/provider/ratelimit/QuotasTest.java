@@ -161,4 +161,42 @@ class QuotasTest {
         assertThat(failures).singleElement().isInstanceOf(QuotaWaitExpired.class);
         assertThat(failures.get(0).getMessage()).contains("d1");
     }
+
+    @Test
+    void each_call_that_waits_for_quota_is_reported_once() throws Exception {
+        List<String> waits = new CopyOnWriteArrayList<>();
+        try (Quotas reporting = new Quotas(new LocalBucketStore(time), new LocalPauseBoard(), time,
+                (deployment, paused) -> waits.add(deployment + (paused ? ":pause" : ":quota")))) {
+            Deployment d = deployment(new RateLimit(60, 0)); // one a second; buckets start empty, so the first call waits
+            ProviderConfig p = provider(RateLimit.NONE);
+            reporting.admit(d, p, 10, null).onSuccess(permit -> admitted.add("job-0"));
+            reporting.admit(d, p, 10, null).onSuccess(permit -> admitted.add("job-1"));
+            settle(); // the pump sleeps and asks again several times while manual time stands still
+            assertThat(waits).containsExactly("d1:quota");
+            time.advance(Duration.ofSeconds(1));
+            eventually(() -> admitted.size() == 1);
+            settle(); // the second call now heads the line and waits for the next refill
+            assertThat(waits).containsExactly("d1:quota", "d1:quota");
+        }
+    }
+
+    @Test
+    void a_call_held_by_a_providers_pause_is_reported_as_a_pause() throws Exception {
+        List<String> waits = new CopyOnWriteArrayList<>();
+        try (Quotas reporting = new Quotas(new LocalBucketStore(time), new LocalPauseBoard(), time,
+                (deployment, paused) -> waits.add(deployment + (paused ? ":pause" : ":quota")))) {
+            Deployment d = deployment(RateLimit.NONE);
+            ProviderConfig p = provider(RateLimit.NONE);
+            Future<Permit> first = reporting.admit(d, p, 10, null);
+            assertThat(first.succeeded()).isTrue();
+            reporting.pause(d, Duration.ofSeconds(30), "429 from d1");
+            eventually(() -> reporting.pausedUntil(d, p).isAfter(time.instant()));
+            reporting.admit(d, p, 10, null).onSuccess(permit -> admitted.add("held"));
+            settle();
+            assertThat(waits).containsExactly("d1:pause");
+            time.advance(Duration.ofSeconds(31));
+            eventually(() -> admitted.size() == 1);
+            assertThat(waits).containsExactly("d1:pause");
+        }
+    }
 }

@@ -30,13 +30,19 @@ public final class BatchEstimate {
     /** The batch id estimated batch lines carry, so the policy prices them as batch jobs (with any batch discount). */
     static final String BATCH_ID = "batch_estimate";
 
-    private final RailyardConfig config;
+    private final Supplier<RailyardConfig> config;
     private final TokenEstimator tokens;
     private final Supplier<Map<String, DeploymentHealthSnapshot>> health;
     private final Clock clock;
 
     /** @param health the merged live health of the deployments, as the router sees it (empty: all healthy) */
     public BatchEstimate(RailyardConfig config, TokenEstimator tokens, Supplier<Map<String, DeploymentHealthSnapshot>> health,
+                         Clock clock) {
+        this(() -> config, tokens, health, clock);
+    }
+
+    /** @param config the configuration in use at each estimate (it may be reloaded) */
+    public BatchEstimate(Supplier<RailyardConfig> config, TokenEstimator tokens, Supplier<Map<String, DeploymentHealthSnapshot>> health,
                          Clock clock) {
         this.config = config;
         this.tokens = tokens;
@@ -49,7 +55,8 @@ public final class BatchEstimate {
      * the prices in effect (the policy prices at the ceiling of now and any scheduled change).
      */
     private RoutingPolicy policy() {
-        return new RoutingPolicy(config, tokens, d -> config.model(d.model()).orElseThrow(), SnapshotHealth.of(health.get()),
+        RailyardConfig current = config.get();
+        return new RoutingPolicy(current, tokens, d -> current.model(d.model()).orElseThrow(), SnapshotHealth.of(health.get()),
                 BudgetGate.allowAll(), clock);
     }
 
