@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * (docker-compose.yml, deploy/k8s). Run as many router, providers and budget processes as the topics have
  * partitions; they share the work through their consumer groups.
  */
-@Command(name = "service", description = "Run one Railyard service as its own process (api, router, providers, budget, simulator).")
+@Command(name = "service", mixinStandardHelpOptions = true, description = "Run one Railyard service as its own process (api, router, providers, budget, simulator).")
 final class ServiceCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -43,7 +43,7 @@ final class ServiceCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "api", description = "api-ingest: the REST edge (jobs, batches, files, status, results, webhooks).")
+    @Command(name = "api", mixinStandardHelpOptions = true, description = "api-ingest: the REST edge (jobs, batches, files, status, results, webhooks).")
     int api(@Mixin ServiceOptions options,
             @Option(names = "--host", defaultValue = "${env:RAILYARD_HOST:-0.0.0.0}", description = "API host (default: ${DEFAULT-VALUE}).")
             String host,
@@ -77,7 +77,7 @@ final class ServiceCommand implements Runnable {
         });
     }
 
-    @Command(name = "router", description = "router-worker: routes submitted jobs to provider deployments.")
+    @Command(name = "router", mixinStandardHelpOptions = true, description = "router-worker: routes submitted jobs to provider deployments.")
     int router(@Mixin ServiceOptions options) throws InterruptedException {
         return ServiceProcess.run("router", options, true, context -> {
             RouterService router = new RouterService(context.config(), context.clients(), context.registry(), context.dataSource());
@@ -86,7 +86,7 @@ final class ServiceCommand implements Runnable {
         });
     }
 
-    @Command(name = "providers", description = "provider-workers: call the providers (rate limits, retries, circuit breakers, fallbacks).")
+    @Command(name = "providers", mixinStandardHelpOptions = true, description = "provider-workers: call the providers (rate limits, retries, circuit breakers, fallbacks).")
     int providers(@Mixin ServiceOptions options) throws InterruptedException {
         return ServiceProcess.run("providers", options, true, context -> {
             ProviderWorkers workers = new ProviderWorkers(context.config(), context.clients(), context.vertx(), context.dataSource(),
@@ -96,7 +96,7 @@ final class ServiceCommand implements Runnable {
         });
     }
 
-    @Command(name = "budget", description = "budget-service: the spend ledger, budget windows and alerts, dead-letter records.")
+    @Command(name = "budget", mixinStandardHelpOptions = true, description = "budget-service: the spend ledger, budget windows and alerts, dead-letter records.")
     int budget(@Mixin ServiceOptions options) throws InterruptedException {
         return ServiceProcess.run("budget", options, true, context -> {
             BudgetService budget = new BudgetService(context.config(), context.clients(), context.dataSource(), context.vertx(),
@@ -106,7 +106,7 @@ final class ServiceCommand implements Runnable {
         });
     }
 
-    @Command(name = "simulator", description = "The provider simulator (OpenAI, Anthropic, Gemini and Bedrock wire formats).")
+    @Command(name = "simulator", mixinStandardHelpOptions = true, description = "The provider simulator (OpenAI, Anthropic, Gemini and Bedrock wire formats).")
     int simulator(@Option(names = "--host", defaultValue = "${env:RAILYARD_HOST:-0.0.0.0}") String host,
                   @Option(names = "--port", defaultValue = "${env:RAILYARD_PORT:-8090}", description = "Port (default: ${DEFAULT-VALUE}).") int port,
                   @Option(names = "--latency-ms", defaultValue = "${env:RAILYARD_SIMULATOR_LATENCY_MS:-0}") long latencyMs,

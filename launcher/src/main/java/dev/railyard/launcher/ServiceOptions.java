@@ -2,29 +2,14 @@ package dev.railyard.launcher;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where a service process finds Kafka, PostgreSQL, its configuration and the simulator, and its admin port. */
 final class ServiceOptions {
-    @Option(names = "--kafka", defaultValue = "${env:RAILYARD_KAFKA}",
-            description = "Bootstrap servers of the Kafka cluster (env RAILYARD_KAFKA).")
-    String kafka;
-
-    @Option(names = "--database", defaultValue = "${env:RAILYARD_DATABASE_URL}",
-            description = "JDBC URL of PostgreSQL (env RAILYARD_DATABASE_URL).")
-    String database;
-
-    @Option(names = "--database-user", defaultValue = "${env:RAILYARD_DATABASE_USER:-postgres}",
-            description = "Database user (env RAILYARD_DATABASE_USER).")
-    String databaseUser;
-
-    @Option(names = "--database-password", defaultValue = "${env:RAILYARD_DATABASE_PASSWORD:-}", arity = "0..1",
-            description = "Database password (env RAILYARD_DATABASE_PASSWORD).")
-    String databasePassword;
-
-    @Option(names = "--config", defaultValue = "${env:RAILYARD_CONFIG}",
-            description = "railyard.yaml (env RAILYARD_CONFIG); none uses the built-in catalog.")
-    Path config;
+    /** Required here: a service process never starts Kafka or PostgreSQL itself. */
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--simulator", defaultValue = "${env:RAILYARD_SIMULATOR_URL}",
             description = "Root URL of a provider simulator serving the providers that have no API key (env RAILYARD_SIMULATOR_URL).")

@@ -56,7 +56,7 @@ final class ServiceProcess {
      *                        otherwise the service reads {@link Context#liveConfig()} (the edge)
      */
     static int run(String name, ServiceOptions options, boolean restartOnReload, Starter starter) throws InterruptedException {
-        if (blank(options.kafka) || blank(options.database)) {
+        if (blank(options.connection.kafka) || blank(options.connection.database)) {
             System.err.println("railyard " + name + ": a service process needs an existing Kafka and PostgreSQL: "
                     + "--kafka (env RAILYARD_KAFKA) and --database (env RAILYARD_DATABASE_URL); `railyard up` runs everything embedded");
             return 2;
@@ -73,10 +73,10 @@ final class ServiceProcess {
         int adminPort;
         try {
             adminPort = admin.start(options.adminHost, options.adminPort);
-            dataSource = Database.pool(options.database, options.databaseUser, options.databasePassword, 16, name);
+            dataSource = Database.pool(options.connection.database, options.connection.databaseUser, options.connection.databasePassword, 16, name);
             new Migrations(dataSource).migrate();
             ConfigLoader loader = new ConfigLoader(System.getenv());
-            RailyardConfig config = options.config == null ? loader.loadDefault() : loader.load(options.config);
+            RailyardConfig config = options.connection.config == null ? loader.loadDefault() : loader.load(options.connection.config);
             if (config.needsSimulator()) {
                 if (options.simulator == null || options.simulator.isBlank()) {
                     throw new IllegalStateException("providers " + config.providers().keySet()
@@ -84,7 +84,7 @@ final class ServiceProcess {
                 }
                 config = config.withSimulator(options.simulator);
             }
-            KafkaClients clients = new KafkaClients(options.kafka, "railyard-" + name, Map.of(), telemetry.tracing());
+            KafkaClients clients = new KafkaClients(options.connection.kafka, "railyard-" + name, Map.of(), telemetry.tracing());
             if ("budget".equals(name)) {
                 // The lag is the cluster's, not the process's: one kind of process reports it (dashboards take the max).
                 metrics.watchConsumerLag(clients);
@@ -92,9 +92,9 @@ final class ServiceProcess {
             TopicSetup.forPlatform(clients, options.partitions, options.replicationFactor).ensure(config.providers().keySet());
             inUse.set(config);
             AtomicReference<Context> started = new AtomicReference<>();
-            if (options.config != null) {
+            if (options.connection.config != null) {
                 String simulator = options.simulator;
-                watcher = new ConfigWatcher(options.config, loader, next -> ReloadedConfig.prepare(next, simulator, options.config),
+                watcher = new ConfigWatcher(options.connection.config, loader, next -> ReloadedConfig.prepare(next, simulator, options.connection.config),
                         next -> {
                             TopicSetup.forPlatform(clients, options.partitions, options.replicationFactor).ensure(next.providers().keySet());
                             synchronized (service) {
