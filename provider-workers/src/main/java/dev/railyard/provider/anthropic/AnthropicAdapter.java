@@ -9,6 +9,7 @@ import dev.railyard.provider.ProviderException;
 import dev.railyard.provider.ProviderResponse;
 import dev.railyard.provider.capability.Capabilities;
 import dev.railyard.provider.capability.Parameters;
+import dev.railyard.provider.http.ProviderConnections;
 import dev.railyard.provider.http.ProviderFailures;
 import dev.railyard.provider.http.ProviderHttp;
 import dev.railyard.provider.ratelimit.QuotaHeaders;
@@ -20,7 +21,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -44,7 +44,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final AnthropicErrorClassifier classifier;
-    private final WebClient client;
+    private final ProviderConnections connections;
     private final EventStreams streams;
     private final boolean stream;
 
@@ -53,9 +53,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
         this.mapper = mapper;
         this.clock = clock;
         this.classifier = new AnthropicErrorClassifier(mapper, clock);
-        var http = ProviderHttp.agent(vertx, provider);
-        this.client = ProviderHttp.web(http);
-        this.streams = new EventStreams(vertx, http);
+        this.connections = ProviderConnections.open(vertx, provider);
+        this.streams = new EventStreams(vertx, connections::agent);
         this.stream = Boolean.parseBoolean(provider.option("stream", "false"));
     }
 
@@ -78,7 +77,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
         if (stream) {
             return stream(url, body);
         }
-        var request = client.postAbs(url).timeout(provider.timeout().toMillis());
+        var request = connections.web().postAbs(url).timeout(provider.timeout().toMillis());
         headers("application/json").forEach(request::putHeader);
         long started = System.nanoTime();
         return request.sendBuffer(body)
@@ -146,6 +145,6 @@ public final class AnthropicAdapter implements ProviderAdapter {
     @Override
     public void close() {
         streams.close();
-        client.close();
+        connections.close();
     }
 }

@@ -9,6 +9,7 @@ import dev.railyard.provider.ProviderException;
 import dev.railyard.provider.ProviderResponse;
 import dev.railyard.provider.capability.Capabilities;
 import dev.railyard.provider.capability.Parameters;
+import dev.railyard.provider.http.ProviderConnections;
 import dev.railyard.provider.http.ProviderFailures;
 import dev.railyard.provider.http.ProviderHttp;
 import dev.railyard.provider.shape.OpenAiShape;
@@ -23,7 +24,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ public final class BedrockAdapter implements ProviderAdapter {
     private final Clock clock;
     private final BedrockErrorClassifier classifier;
     private final BedrockSigner signer;
-    private final WebClient client;
+    private final ProviderConnections connections;
     private final EventStreams streams;
     private final boolean stream;
 
@@ -62,9 +62,8 @@ public final class BedrockAdapter implements ProviderAdapter {
         this.clock = clock;
         this.classifier = new BedrockErrorClassifier(mapper, clock);
         this.signer = new BedrockSigner(provider, clock);
-        var http = ProviderHttp.agent(vertx, provider);
-        this.client = ProviderHttp.web(http);
-        this.streams = new EventStreams(vertx, http);
+        this.connections = ProviderConnections.open(vertx, provider);
+        this.streams = new EventStreams(vertx, connections::agent);
         this.stream = Boolean.parseBoolean(provider.option("stream", "false"));
     }
 
@@ -184,7 +183,7 @@ public final class BedrockAdapter implements ProviderAdapter {
     private Future<HttpResponse<Buffer>> send(String path, byte[] body) {
         String url = provider.baseUrl() + path;
         Map<String, List<String>> headers = signer.sign(url, Map.of("Content-Type", "application/json", "Accept", "application/json"), body);
-        var request = client.postAbs(url).timeout(provider.timeout().toMillis());
+        var request = connections.web().postAbs(url).timeout(provider.timeout().toMillis());
         headers.forEach((name, values) -> {
             if (!"host".equalsIgnoreCase(name)) { // the client writes Host from the URL, as it was signed
                 values.forEach(v -> request.putHeader(name, v));
@@ -222,6 +221,6 @@ public final class BedrockAdapter implements ProviderAdapter {
     @Override
     public void close() {
         streams.close();
-        client.close();
+        connections.close();
     }
 }

@@ -10,6 +10,7 @@ import dev.railyard.provider.ProviderException;
 import dev.railyard.provider.ProviderResponse;
 import dev.railyard.provider.capability.Capabilities;
 import dev.railyard.provider.capability.Parameters;
+import dev.railyard.provider.http.ProviderConnections;
 import dev.railyard.provider.http.ProviderFailures;
 import dev.railyard.provider.http.ProviderHttp;
 import dev.railyard.provider.stream.EventStreams;
@@ -23,7 +24,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -49,7 +49,7 @@ public final class GeminiAdapter implements ProviderAdapter {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final GeminiErrorClassifier classifier;
-    private final WebClient client;
+    private final ProviderConnections connections;
     private final EventStreams streams;
     private final boolean stream;
 
@@ -58,9 +58,8 @@ public final class GeminiAdapter implements ProviderAdapter {
         this.mapper = mapper;
         this.clock = clock;
         this.classifier = new GeminiErrorClassifier(mapper, clock);
-        var http = ProviderHttp.agent(vertx, provider);
-        this.client = ProviderHttp.web(http);
-        this.streams = new EventStreams(vertx, http);
+        this.connections = ProviderConnections.open(vertx, provider);
+        this.streams = new EventStreams(vertx, connections::agent);
         this.stream = Boolean.parseBoolean(provider.option("stream", "false"));
     }
 
@@ -92,7 +91,7 @@ public final class GeminiAdapter implements ProviderAdapter {
         if (stream && !embeddings) {
             return stream(provider.baseUrl() + "/v1beta/models/" + model + ":streamGenerateContent?alt=sse", body, model);
         }
-        var request = client.postAbs(provider.baseUrl() + "/v1beta/models/" + model + ":" + method)
+        var request = connections.web().postAbs(provider.baseUrl() + "/v1beta/models/" + model + ":" + method)
                 .timeout(provider.timeout().toMillis());
         headers("application/json").forEach(request::putHeader);
         long started = System.nanoTime();
@@ -174,6 +173,6 @@ public final class GeminiAdapter implements ProviderAdapter {
     @Override
     public void close() {
         streams.close();
-        client.close();
+        connections.close();
     }
 }

@@ -33,6 +33,11 @@ public final class ProviderHttp {
 
     /** The provider's pooled client, for streaming calls (and to wrap with {@link #web}). */
     public static HttpClientAgent agent(Vertx vertx, ProviderConfig provider) {
+        return agent(vertx, provider, provider.maxInFlight());
+    }
+
+    /** A pooled client of at most {@code poolSize} HTTP/1.1 connections to the provider (see {@link ProviderConnections}). */
+    static HttpClientAgent agent(Vertx vertx, ProviderConfig provider, int poolSize) {
         HttpClientOptions options = new HttpClientOptions();
         options.setKeepAlive(true);
         options.setPipelining(false);
@@ -41,7 +46,7 @@ public final class ProviderHttp {
         options.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, provider.timeout().toMillis()));
         options.setIdleTimeout(5);
         options.setIdleTimeoutUnit(TimeUnit.MINUTES);
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(provider.maxInFlight()).setEventLoopSize(IO_EVENT_LOOPS);
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(poolSize).setEventLoopSize(IO_EVENT_LOOPS);
         if (http2(provider)) {
             // Multiplexed: a connection carries as many calls as the server allows (commonly 100), so thousands in
             // flight need tens of connections, not thousands. Over https HTTP/2 is negotiated (ALPN) and falls back to

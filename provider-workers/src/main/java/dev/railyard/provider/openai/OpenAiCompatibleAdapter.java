@@ -9,6 +9,7 @@ import dev.railyard.provider.ProviderException;
 import dev.railyard.provider.ProviderResponse;
 import dev.railyard.provider.capability.Capabilities;
 import dev.railyard.provider.capability.Parameters;
+import dev.railyard.provider.http.ProviderConnections;
 import dev.railyard.provider.http.ProviderHttp;
 import dev.railyard.provider.ratelimit.QuotaHeaders;
 import dev.railyard.provider.stream.EventStreams;
@@ -20,7 +21,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Arrays;
@@ -50,7 +50,7 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
     private final ProviderConfig provider;
     private final ObjectMapper mapper;
     private final OpenAiErrorClassifier classifier;
-    private final WebClient client;
+    private final ProviderConnections connections;
     private final EventStreams streams;
     private final boolean azure;
     private final boolean stream;
@@ -60,9 +60,8 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
         this.provider = provider;
         this.mapper = mapper;
         this.classifier = new OpenAiErrorClassifier(mapper, clock);
-        var http = ProviderHttp.agent(vertx, provider);
-        this.client = ProviderHttp.web(http);
-        this.streams = new EventStreams(vertx, http);
+        this.connections = ProviderConnections.open(vertx, provider);
+        this.streams = new EventStreams(vertx, connections::agent);
         this.stream = Boolean.parseBoolean(provider.option("stream", "false"));
         this.azure = "azure-openai".equals(provider.type());
         this.capabilities = (azure ? AZURE_OPENAI : OPENAI_COMPATIBLE).without(unsupported(provider));
@@ -95,7 +94,7 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
         if (streaming) {
             return stream(url, headers, body);
         }
-        var request = client.postAbs(url).timeout(provider.timeout().toMillis());
+        var request = connections.web().postAbs(url).timeout(provider.timeout().toMillis());
         headers.forEach(request::putHeader);
         long started = System.nanoTime();
         return request.sendBuffer(Buffer.buffer(body))
@@ -164,6 +163,6 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
     @Override
     public void close() {
         streams.close();
-        client.close();
+        connections.close();
     }
 }

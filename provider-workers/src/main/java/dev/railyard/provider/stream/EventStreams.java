@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Streaming calls over a Vert.x {@link HttpClient}: the request goes out, the response body is read
@@ -43,12 +44,17 @@ public final class EventStreams implements AutoCloseable {
     }
 
     private final Vertx vertx;
-    private final HttpClient client;
+    private final Supplier<? extends HttpClient> clients;
     private final Set<Exchange<?>> inFlight = ConcurrentHashMap.newKeySet();
 
     public EventStreams(Vertx vertx, HttpClient client) {
+        this(vertx, () -> client);
+    }
+
+    /** @param clients the client for each stream (a provider's pools in turn, see {@code ProviderConnections}) */
+    public EventStreams(Vertx vertx, Supplier<? extends HttpClient> clients) {
         this.vertx = vertx;
-        this.client = client;
+        this.clients = clients;
     }
 
     /** POSTs and reads the answer's server-sent events into {@code assembler}; the future fails with a {@link ProviderException}. */
@@ -111,7 +117,7 @@ public final class EventStreams implements AutoCloseable {
             armIdle(call.idleTimeoutMs());
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(call.url());
             call.headers().forEach(options::putHeader);
-            client.request(options).onComplete(connected -> {
+            clients.get().request(options).onComplete(connected -> {
                 if (connected.failed()) {
                     fail(ProviderFailures.transportFailure(connected.cause()));
                     return;
