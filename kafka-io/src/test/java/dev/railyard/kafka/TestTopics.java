@@ -4,10 +4,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Fresh topics for one test each. */
 final class TestTopics {
@@ -22,9 +25,20 @@ final class TestTopics {
         String topic = prefix + "-" + UUID.randomUUID();
         try (Admin admin = clients.admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-            endOffsets(admin, topic, partitions); // the admin client retries until each leader answers
+            // The admin client retries until each leader answers, but not a topic its metadata does not show yet.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try {
+                    endOffsets(admin, topic, partitions);
+                    return topic;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
         }
-        return topic;
     }
 
     /** The end offset of every partition holding records. */

@@ -199,26 +199,7 @@ class ProviderWorkersIT {
     void a_deployment_that_keeps_failing_hands_the_job_to_the_next_fallback_with_every_attempt_kept() throws Exception {
         String dead = "pw-dead-" + UUID.randomUUID().toString().substring(0, 8);
         String live = "pw-live-" + UUID.randomUUID().toString().substring(0, 8);
-        String yaml = """
-                providers:
-                  %1$s:
-                    type: openai-compatible
-                    base_url: http://127.0.0.1:1/v1
-                    api_key: sk-test
-                    timeout_ms: 2000
-                  %2$s:
-                    type: openai-compatible
-                    base_url: %3$s
-                    api_key: sk-test
-                    timeout_ms: 5000
-                models:
-                  gpt-4o-mini: { kind: chat, input_per_million: 0.15, output_per_million: 0.60 }
-                deployments:
-                  - { id: %1$s-mini, provider: %1$s, model: gpt-4o-mini }
-                  - { id: %2$s-mini, provider: %2$s, model: gpt-4o-mini }
-                retry: { max_attempts: 3, base_delay_ms: 5, max_delay_ms: 20 }
-                """.formatted(dead, live, simulator.baseUrl());
-        RailyardConfig config = new ConfigLoader(Map.of()).parse(yaml, "fallback test");
+        RailyardConfig config = deadThenLive(dead, live, "");
         new TopicSetup(clients, 2, (short) 1).ensure(List.of(dead, live));
         String jobId = "fallback-" + UUID.randomUUID();
         JobSubmitted job = Jobs.chat(jobId, "gpt-4o-mini", "Hello");
@@ -251,27 +232,7 @@ class ProviderWorkersIT {
     void calls_retries_fallbacks_and_tokens_are_metered_with_the_failures_type() throws Exception {
         String dead = "pw-mdead-" + UUID.randomUUID().toString().substring(0, 8);
         String live = "pw-mlive-" + UUID.randomUUID().toString().substring(0, 8);
-        String yaml = """
-                providers:
-                  %1$s:
-                    type: openai-compatible
-                    base_url: http://127.0.0.1:1/v1
-                    api_key: sk-test
-                    timeout_ms: 2000
-                  %2$s:
-                    type: openai-compatible
-                    base_url: %3$s
-                    api_key: sk-test
-                    timeout_ms: 5000
-                    stream: true
-                models:
-                  gpt-4o-mini: { kind: chat, input_per_million: 0.15, output_per_million: 0.60 }
-                deployments:
-                  - { id: %1$s-mini, provider: %1$s, model: gpt-4o-mini }
-                  - { id: %2$s-mini, provider: %2$s, model: gpt-4o-mini }
-                retry: { max_attempts: 3, base_delay_ms: 5, max_delay_ms: 20 }
-                """.formatted(dead, live, simulator.baseUrl());
-        RailyardConfig config = new ConfigLoader(Map.of()).parse(yaml, "metrics test");
+        RailyardConfig config = deadThenLive(dead, live, "stream: true");
         new TopicSetup(clients, 2, (short) 1).ensure(List.of(dead, live));
         String jobId = "metered-" + UUID.randomUUID();
         JobDispatched first = new JobDispatched(1, UUID.randomUUID().toString(), jobId, java.time.Instant.now(),
@@ -483,5 +444,30 @@ class ProviderWorkersIT {
         } finally {
             flaky.close();
         }
+    }
+
+    /** Provider {@code dead} refuses connections; {@code live} is the simulator ({@code liveOption}: one more of its options). */
+    private static RailyardConfig deadThenLive(String dead, String live, String liveOption) {
+        String yaml = """
+                providers:
+                  %1$s:
+                    type: openai-compatible
+                    base_url: http://127.0.0.1:1/v1
+                    api_key: sk-test
+                    timeout_ms: 2000
+                  %2$s:
+                    type: openai-compatible
+                    base_url: %3$s
+                    api_key: sk-test
+                    timeout_ms: 5000
+                    %4$s
+                models:
+                  gpt-4o-mini: { kind: chat, input_per_million: 0.15, output_per_million: 0.60 }
+                deployments:
+                  - { id: %1$s-mini, provider: %1$s, model: gpt-4o-mini }
+                  - { id: %2$s-mini, provider: %2$s, model: gpt-4o-mini }
+                retry: { max_attempts: 3, base_delay_ms: 5, max_delay_ms: 20 }
+                """.formatted(dead, live, simulator.baseUrl(), liveOption);
+        return new ConfigLoader(Map.of()).parse(yaml, "dead then live");
     }
 }

@@ -1,6 +1,8 @@
 package dev.railyard.kafka.trace;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 
@@ -37,29 +39,25 @@ public final class TraceAttributes {
 
     /** The job's ids on a span (null values left out). */
     public static SpanBuilder job(SpanBuilder span, String jobId, String batchId, String tenant) {
-        if (jobId != null) {
-            span.setAttribute(JOB_ID, jobId);
-        }
-        if (batchId != null) {
-            span.setAttribute(BATCH_ID, batchId);
-        }
-        if (tenant != null) {
-            span.setAttribute(TENANT, tenant);
-        }
-        return span;
+        return span.setAllAttributes(jobIds(jobId, batchId, tenant));
     }
 
     /** The job's ids on a started span (null values left out). */
     public static Span job(Span span, String jobId, String batchId, String tenant) {
+        return span.setAllAttributes(jobIds(jobId, batchId, tenant));
+    }
+
+    private static Attributes jobIds(String jobId, String batchId, String tenant) {
+        AttributesBuilder ids = Attributes.builder();
         if (jobId != null) {
-            span.setAttribute(JOB_ID, jobId);
+            ids.put(JOB_ID, jobId);
         }
         if (batchId != null) {
-            span.setAttribute(BATCH_ID, batchId);
+            ids.put(BATCH_ID, batchId);
         }
         if (tenant != null) {
-            span.setAttribute(TENANT, tenant);
+            ids.put(TENANT, tenant);
         }
-        return span;
+        return ids.build();
     }
 }
