@@ -12,6 +12,10 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,6 +131,28 @@ class TracingIT {
             traceIds.add(accepted.getTraceId());
         }
         assertThat(traceIds).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void a_clients_traceparent_is_linked_from_the_jobs_own_trace() throws Exception {
+        String callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String callerSpan = "00f067aa0ba902b7";
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(platform.apiBaseUrl() + "/v1/jobs"))
+                .header("content-type", "application/json").header("traceparent", "00-" + callerTrace + "-" + callerSpan + "-01")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"gpt-4o-mini\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"linked\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String jobId = E2e.JSON.readTree(response.body()).path("id").asText();
+
+        SpanData accepted = only(awaitTrace(jobId), "job accepted");
+
+        assertThat(accepted.getParentSpanContext().isValid()).as("still a trace of its own").isFalse();
+        assertThat(accepted.getTraceId()).isNotEqualTo(callerTrace);
+        assertThat(accepted.getLinks()).singleElement().satisfies(link -> {
+            assertThat(link.getSpanContext().getTraceId()).isEqualTo(callerTrace);
+            assertThat(link.getSpanContext().getSpanId()).isEqualTo(callerSpan);
+        });
     }
 
     /** The job's spans by name, once its ledger span is exported (the last hop). */

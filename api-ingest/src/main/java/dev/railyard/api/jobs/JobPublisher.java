@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -68,11 +69,21 @@ public final class JobPublisher {
     }
 
     public CompletableFuture<Report> publish(List<NewJob> jobs) {
+        return publish(jobs, SpanContext.getInvalid());
+    }
+
+    /** As {@link #publish(List)}, each job's trace linked to {@code caller} (the span a client sent), if valid. */
+    public CompletableFuture<Report> publish(List<NewJob> jobs, SpanContext caller) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(jobs.size());
         for (NewJob job : jobs) {
-            records.add(record(job));
+            records.add(record(job, caller));
         }
         return send(records);
+    }
+
+    /** The span a client's request headers name ({@code traceparent}); invalid when they name none. */
+    public SpanContext caller(Function<String, String> header) {
+        return tracing.caller(header);
     }
 
     /** Sends records made by {@link #record}; a failed record is reported by its job id (header). */
@@ -113,8 +124,11 @@ public final class JobPublisher {
         return record(job, null);
     }
 
-    /** As {@link #record(NewJob)}, the job's trace linked to its batch's span ({@code batch}, or null for none). */
-    public ProducerRecord<byte[], byte[]> record(NewJob job, SpanContext batch) {
+    /**
+     * As {@link #record(NewJob)}, the job's trace linked to {@code link}: its batch's span, or the span of the client
+     * that sent it (null or invalid for none). The client's trace is linked, not continued: one trace per job.
+     */
+    public ProducerRecord<byte[], byte[]> record(NewJob job, SpanContext link) {
         JobSubmitted event = new JobSubmitted(
                 RailyardEvent.CURRENT_SCHEMA_VERSION,
                 UUID.randomUUID().toString(),
@@ -149,8 +163,8 @@ public final class JobPublisher {
         if (job.model() != null) {
             accepted.setAttribute(TraceAttributes.GEN_AI_REQUEST_MODEL, job.model());
         }
-        if (batch != null && batch.isValid()) {
-            accepted.addLink(batch);
+        if (link != null && link.isValid()) {
+            accepted.addLink(link);
         }
         Span span = accepted.startSpan();
         tracing.inject(span, record);

@@ -48,7 +48,7 @@ public final class JobRoutes {
     private void submit(RoutingContext ctx) {
         String tenant = tenants.tenant(ctx);
         byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        submission.submit(tenant, tenants.apiKeyId(ctx), () -> reader.read(bytes), job -> { })
+        submission.submit(tenant, tenants.apiKeyId(ctx), () -> reader.read(bytes), job -> { }, ctx.request()::getHeader)
                 .compose(job -> json.send(ctx, 202, accepted(job)))
                 .onFailure(ctx::fail);
     }

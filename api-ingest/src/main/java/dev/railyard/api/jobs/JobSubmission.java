@@ -3,6 +3,7 @@ package dev.railyard.api.jobs;
 import dev.railyard.api.Ids;
 import dev.railyard.api.http.ApiException;
 import dev.railyard.api.http.Blocking;
+import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The one way a single job enters Railyard, for {@code POST /v1/jobs} and the synchronous endpoints alike:
@@ -42,12 +44,19 @@ public final class JobSubmission {
      * @return the job once Kafka acknowledged it
      */
     public Future<NewJob> submit(String tenant, String apiKeyId, Callable<JobRequest> read, Consumer<NewJob> beforePublish) {
+        return submit(tenant, apiKeyId, read, beforePublish, name -> null);
+    }
+
+    /** @param header the request's headers by name: a W3C {@code traceparent} there is linked from the job's trace */
+    public Future<NewJob> submit(String tenant, String apiKeyId, Callable<JobRequest> read, Consumer<NewJob> beforePublish,
+                                 Function<String, String> header) {
+        SpanContext caller = publisher.caller(header);
         // Parsing, the insert and the hand-off to the producer all block; the acks come back on a callback.
         return blocking.run(() -> {
                     NewJob job = newJob(tenant, apiKeyId, read.call());
                     store.insert(job);
                     beforePublish.accept(job);
-                    return publisher.publish(List.of(job)).thenApply(report -> new Submitted(job, report));
+                    return publisher.publish(List.of(job), caller).thenApply(report -> new Submitted(job, report));
                 })
                 .compose(blocking::await)
                 .compose(submitted -> submitted.report().ok()

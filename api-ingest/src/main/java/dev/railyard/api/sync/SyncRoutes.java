@@ -56,7 +56,7 @@ public final class SyncRoutes {
         submission.submit(tenant, tenants.apiKeyId(ctx), () -> reader.readOpenAi(endpoint.path(), bytes, Priority.INTERACTIVE), job -> {
                     outcome.set(results.register(job.id()));
                     jobId.set(job.id());
-                })
+                }, ctx.request()::getHeader)
                 .compose(job -> {
                     ctx.response().putHeader(JOB_ID_HEADER, job.id());
                     ctx.response().closeHandler(closed -> results.forget(job.id())); // the caller hung up

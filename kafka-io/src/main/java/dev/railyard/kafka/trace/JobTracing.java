@@ -8,6 +8,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -46,6 +48,29 @@ public final class JobTracing {
     /** The trace context a record carries; {@link Context#root()} when it carries none (or a malformed one). */
     public Context extract(Headers headers) {
         return W3C.extract(Context.root(), headers, RecordHeaders.INSTANCE);
+    }
+
+    /**
+     * The span context a caller sent in W3C headers ({@code traceparent}, {@code tracestate}) read through
+     * {@code header}; invalid when it sent none or a malformed one.
+     */
+    public SpanContext caller(Function<String, String> header) {
+        return Span.fromContext(W3C.extract(Context.root(), header, CallerHeaders.INSTANCE)).getSpanContext();
+    }
+
+    /** Reads request headers by name for the W3C propagator. */
+    private enum CallerHeaders implements TextMapGetter<Function<String, String>> {
+        INSTANCE;
+
+        @Override
+        public Iterable<String> keys(Function<String, String> carrier) {
+            return W3C.fields();
+        }
+
+        @Override
+        public String get(Function<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.apply(key);
+        }
     }
 
     /** Starts a {@link SpanKind#CONSUMER} span as the child of the context {@code record} carries. */

@@ -34,6 +34,20 @@ class JobTracingTest {
     }
 
     @Test
+    void a_callers_traceparent_header_is_read_and_a_missing_or_malformed_one_is_invalid() {
+        java.util.Map<String, String> headers = java.util.Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+
+        io.opentelemetry.api.trace.SpanContext caller = tracing.caller(headers::get);
+
+        assertThat(caller.isValid()).isTrue();
+        assertThat(caller.isRemote()).isTrue();
+        assertThat(caller.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(caller.getSpanId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(tracing.caller(name -> null).isValid()).isFalse();
+        assertThat(tracing.caller(java.util.Map.of("traceparent", "00-abc-def-01")::get).isValid()).isFalse();
+    }
+
+    @Test
     void a_consumed_record_span_is_the_child_of_its_traceparent_and_is_what_the_next_record_carries() {
         Span span = tracing.consume("route", incoming(PARENT));
         ProducerRecord<byte[], byte[]> out = new ProducerRecord<>("next", new byte[0]);
