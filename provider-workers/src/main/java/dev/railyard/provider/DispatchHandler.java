@@ -9,6 +9,7 @@ import dev.railyard.kafka.Sends;
 import dev.railyard.kafka.trace.JobMdc;
 import dev.railyard.kafka.trace.JobTracing;
 import dev.railyard.kafka.trace.TraceAttributes;
+import dev.railyard.provider.lanes.JobLanes;
 import dev.railyard.provider.metrics.ProviderMeters;
 import dev.railyard.schema.Delays;
 import dev.railyard.schema.DispatchRecords;
@@ -74,6 +75,7 @@ final class DispatchHandler implements RecordHandler {
     private final ProviderMeters meters;
     private final JobTracing tracing;
     private final AttemptSpans attemptSpans;
+    private final JobLanes lanes;
 
     /** @param adapters the adapter of each provider, by provider name */
     DispatchHandler(RailyardConfig config, Map<String, ? extends ProviderAdapter> adapters, AttemptLoop attempts,
@@ -86,16 +88,18 @@ final class DispatchHandler implements RecordHandler {
                     Producer<byte[], byte[]> producer, DeadLetters deadLetters, EventCodec codec, Vertx vertx, Clock clock,
                     BatchCancellations cancellations) {
         this(config, adapters, attempts, producer, deadLetters, codec, vertx, clock, cancellations, ProviderMeters.none(),
-                JobTracing.noop());
+                JobTracing.noop(), JobLanes.open(vertx));
     }
 
     /**
      * @param meters  counts fallbacks (the attempt loop records the calls)
      * @param tracing a span per dispatch and per provider call, in the job's trace carried by the record's headers
+     * @param lanes   the event loops jobs run on, each job on one
      */
     DispatchHandler(RailyardConfig config, Map<String, ? extends ProviderAdapter> adapters, AttemptLoop attempts,
                     Producer<byte[], byte[]> producer, DeadLetters deadLetters, EventCodec codec, Vertx vertx, Clock clock,
-                    BatchCancellations cancellations, ProviderMeters meters, JobTracing tracing) {
+                    BatchCancellations cancellations, ProviderMeters meters, JobTracing tracing, JobLanes lanes) {
+        this.lanes = lanes;
         this.meters = meters;
         this.tracing = tracing;
         this.attemptSpans = new AttemptSpans(tracing);
@@ -166,9 +170,11 @@ final class DispatchHandler implements RecordHandler {
         // A job back from a delay topic keeps counting its tries on this hop.
         int firstTry = 1 + (int) dispatched.previousAttemptsOrEmpty().stream().filter(a -> a.hop() == hop).count();
         long waitMs = remainingDelayMs(record, now);
-        // A context per job, so its attempts, timers and callbacks run in order on one event loop. (Vert.x
-        // pins contexts made from a plain thread to one loop, so one provider's jobs share its poll thread's loop.)
-        vertx.getOrCreateContext().runOnContext(v -> afterDelay(waitMs, () -> attempts
+        // The job runs on one lane, so its attempts, timers and callbacks run in order on one event loop; jobs are
+        // spread over the lanes (one per core).
+        JobLanes.Lane lane = lanes.take();
+        done.whenComplete((ok, error) -> lane.release());
+        lane.context().runOnContext(v -> afterDelay(waitMs, () -> attempts
                 .run(adapter, deployment.get(), config.providers().get(deployment.get().provider()), dispatched.job(),
                         hop, firstTry, dispatched.decision().estimatedPromptTokens(), price)
                 .onComplete(outcome -> {

@@ -10,6 +10,7 @@ import dev.railyard.schema.Topics;
 import dev.railyard.schema.db.BatchCancellations;
 import dev.railyard.schema.db.CancelledBatches;
 import dev.railyard.provider.delay.DelayLine;
+import dev.railyard.provider.lanes.JobLanes;
 import dev.railyard.provider.metrics.ProviderMeters;
 import dev.railyard.provider.ratelimit.PostgresBucketStore;
 import dev.railyard.provider.ratelimit.PostgresPauseBoard;
@@ -104,7 +105,8 @@ public final class ProviderWorkers implements AutoCloseable {
                 () -> running, Clock.systemUTC(), quotas, meters);
         cancelled = dataSource == null ? null : new CancelledBatches(dataSource, CANCELLATIONS_REFRESH).start();
         DispatchHandler handler = new DispatchHandler(config, adapters, attempts, producer, deadLetters, codec, vertx,
-                Clock.systemUTC(), cancelled == null ? BatchCancellations.none() : cancelled, meters, clients.tracing());
+                Clock.systemUTC(), cancelled == null ? BatchCancellations.none() : cancelled, meters, clients.tracing(),
+                JobLanes.open(vertx));
         delayLine = new DelayLine(clients.consumer(DELAY_LINE_GROUP, MAX_POLL_RECORDS), producer, deadLetters,
                 Clock.systemUTC()).start();
         for (ProviderConfig provider : config.providers().values()) {

@@ -11,13 +11,12 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP client every adapter uses: one pooled keep-alive client per provider, sized to its
- * {@code max_in_flight}; no pipelining, so one slow answer never holds up the requests queued behind it.
- * Buffered calls go through a {@link WebClient} and streamed ones through the {@link HttpClientAgent}
- * it wraps: both share one pool. The pool's connections are spread over one event loop per core: a worker
- * runs all of a provider's jobs on one event loop, and with thousands of calls in flight reading and
- * writing their sockets (HTTP parsing, TLS) is too much for that one thread; the client hands each
- * response back to the job's own event loop, so callbacks still run in order there.
+ * The HTTP client every adapter uses: pooled keep-alive clients per provider ({@link ProviderConnections}), sized
+ * to its {@code max_in_flight}; no pipelining, so one slow answer never holds up the requests queued behind it.
+ * Buffered calls go through a {@link WebClient} and streamed ones through the {@link HttpClientAgent} it wraps: both
+ * share one pool. A worker's pools open their connections on the event loop of the job lane that uses them; a client
+ * made outside the lanes spreads its connections over one event loop per core, and hands each response back to the
+ * caller's event loop.
  */
 public final class ProviderHttp {
     private static final String USER_AGENT = "railyard-provider-worker";
@@ -33,11 +32,16 @@ public final class ProviderHttp {
 
     /** The provider's pooled client, for streaming calls (and to wrap with {@link #web}). */
     public static HttpClientAgent agent(Vertx vertx, ProviderConfig provider) {
-        return agent(vertx, provider, provider.maxInFlight());
+        return agent(vertx, provider, provider.maxInFlight(), false);
     }
 
-    /** A pooled client of at most {@code poolSize} HTTP/1.1 connections to the provider (see {@link ProviderConnections}). */
-    static HttpClientAgent agent(Vertx vertx, ProviderConfig provider, int poolSize) {
+    /**
+     * A pooled client of at most {@code poolSize} HTTP/1.1 connections to the provider (see {@link ProviderConnections}).
+     *
+     * @param ownLoop open each connection on the event loop of the code that asks for it (a job lane's), rather than
+     *                spread over the event loops
+     */
+    static HttpClientAgent agent(Vertx vertx, ProviderConfig provider, int poolSize, boolean ownLoop) {
         HttpClientOptions options = new HttpClientOptions();
         options.setKeepAlive(true);
         options.setPipelining(false);
@@ -46,7 +50,7 @@ public final class ProviderHttp {
         options.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, provider.timeout().toMillis()));
         options.setIdleTimeout(5);
         options.setIdleTimeoutUnit(TimeUnit.MINUTES);
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(poolSize).setEventLoopSize(IO_EVENT_LOOPS);
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(poolSize).setEventLoopSize(ownLoop ? 0 : IO_EVENT_LOOPS);
         if (http2(provider)) {
             // Multiplexed: a connection carries as many calls as the server allows (commonly 100), so thousands in
             // flight need tens of connections, not thousands. Over https HTTP/2 is negotiated (ALPN) and falls back to
@@ -54,7 +58,7 @@ public final class ProviderHttp {
             options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setHttp2ClearTextUpgrade(false)
                     .setHttp2ConnectionWindowSize(HTTP2_CONNECTION_WINDOW);
             // Room for servers allowing as few as 10 streams; connections are opened only as the busy ones fill.
-            pool.setHttp2MaxSize(Math.max(1, (provider.maxInFlight() + 9) / 10));
+            pool.setHttp2MaxSize(Math.max(1, (poolSize + 9) / 10));
         }
         return vertx.httpClientBuilder().with(options).with(pool).build();
     }
