@@ -59,7 +59,8 @@ public final class InflightBench {
     private static final int JOB_TOPIC_PARTITIONS = 4;
 
     /** CPU ticks of each process and this JVM's GC time at one sample, to apportion the steady state's CPU. */
-    private record Usage(long worker, long broker, long simulator, long machineBusy, long machineTotal, long gcMillis) {
+    private record Usage(long worker, long broker, long simulator, long machineBusy, long machineTotal, long gcMillis,
+                         ClientTraffic traffic) {
     }
 
     /** The heap right after one collection, from the JVM's GC notifications. */
@@ -195,7 +196,7 @@ public final class InflightBench {
                     samples.add(s);
                     long[] machine = CpuTime.machineTicks();
                     usage.add(new Usage(CpuTime.processTicks(ProcessHandle.current().pid()), CpuTime.processTicks(broker.pid()),
-                            CpuTime.processTicks(simulator.pid()), machine[0], machine[1], gcMillis()));
+                            CpuTime.processTicks(simulator.pid()), machine[0], machine[1], gcMillis(), ClientTraffic.now()));
                     if (samples.size() % Math.max(1, 2000 / a.sampleMs()) == 0) {
                         System.err.printf("  %5.1f s: %d in flight, %d results%n", s.atMs() / 1000.0, s.inFlight(), s.completed());
                     }
@@ -228,10 +229,10 @@ public final class InflightBench {
                 "  ramp-up: first result at %.1f s, first wave (%d results) back at %s%n", first.atMs() / 1000.0,
                 Math.min(a.inFlight(), a.jobs()), samples.stream().filter(s -> s.completed() >= Math.min(a.inFlight(), a.jobs()))
                         .findFirst().map(s -> String.format("%.1f s", s.atMs() / 1000.0)).orElse("never")));
-        Optional<SteadyState> found = SteadyState.of(samples, a.jobs(), a.latencyMs(), a.inFlight());
+        Optional<SteadyState> found = SteadyState.of(samples, a.jobs(), a.latencyMs(), a.inFlight(), a.warmupS() * 1000);
         if (found.isEmpty()) {
-            System.out.println("steady state: none (no result, or the work ran out before the first wave of calls was back and"
-                    + " one latency had passed since the first result; raise --jobs)");
+            System.out.println("steady state: none (no result, or the work ran out before the first wave of calls was back,"
+                    + " one latency had passed since the first result and the warm-up was over; raise --jobs)");
             return;
         }
         SteadyState w = found.get();
@@ -279,6 +280,7 @@ public final class InflightBench {
                     (u1.worker() - u0.worker()) * 10.0 / jobsInWindow, (u1.simulator() - u0.simulator()) * 10.0 / jobsInWindow,
                     (u1.broker() - u0.broker()) * 10.0 / jobsInWindow);
         }
+        System.out.println("  the worker's Kafka traffic in the steady state: " + u1.traffic().since(u0.traffic(), w.seconds()));
         boolean met = w.medianInFlight() >= TARGET_IN_FLIGHT && w.littleRatio(a.latencyMs()) >= TARGET_RATIO;
         System.out.printf("target (sustained in-flight >= %d, throughput >= %.2f x in-flight / latency): %s%n",
                 TARGET_IN_FLIGHT, TARGET_RATIO, met ? "met" : "NOT met");

@@ -5,8 +5,10 @@ import java.util.Optional;
 
 /**
  * The steady-state window of an in-flight run and what the worker sustained in it. The window opens once
- * the ramp-up is over: one latency after the first result, and not before the whole first wave (as many
- * results as calls may be in flight) is back, since a cold simulator and worker answer that wave slowly. It
+ * the ramp-up is over: one latency after the first result, not before the whole first wave (as many
+ * results as calls may be in flight) is back, since a cold simulator and worker answer that wave slowly, and not
+ * before a warm-up time has passed: the JIT compilers of the worker, simulator and broker took about a third of
+ * the machine for the first minute or so (per-thread CPU times), work a long-running service does once. It
  * closes at the last sample with work still waiting on the topic (after that the worker drains and
  * in-flight falls for want of work, not capacity).
  *
@@ -35,6 +37,11 @@ record SteadyState(Sample from, Sample to, int medianInFlight, int minInFlight, 
      * calls in flight; empty when there is none.
      */
     static Optional<SteadyState> of(List<Sample> samples, long jobs, long latencyMs, long firstWave) {
+        return of(samples, jobs, latencyMs, firstWave, 0);
+    }
+
+    /** As above, opening no earlier than {@code warmupMs} after the worker started. */
+    static Optional<SteadyState> of(List<Sample> samples, long jobs, long latencyMs, long firstWave, long warmupMs) {
         Sample firstResult = samples.stream().filter(s -> s.completed() > 0).findFirst().orElse(null);
         if (firstResult == null) {
             return Optional.empty();
@@ -43,7 +50,8 @@ record SteadyState(Sample from, Sample to, int medianInFlight, int minInFlight, 
         int end = -1;
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
-            if (start < 0 && s.atMs() >= firstResult.atMs() + latencyMs && s.completed() >= Math.min(firstWave, jobs)) {
+            if (start < 0 && s.atMs() >= firstResult.atMs() + latencyMs && s.completed() >= Math.min(firstWave, jobs)
+                    && s.atMs() >= warmupMs) {
                 start = i;
             }
             if (s.completed() + s.inFlight() < jobs) {

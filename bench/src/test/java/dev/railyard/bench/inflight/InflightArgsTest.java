@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 class InflightArgsTest {
     @Test
     void defaultsAreTheIssueFigure() {
-        assertThat(InflightArgs.parse(new String[0])).isEqualTo(new InflightArgs(10_000, 2_000, 100_000, 4, 250, false, Map.of()));
+        assertThat(InflightArgs.parse(new String[0])).isEqualTo(new InflightArgs(10_000, 2_000, 450_000, 4, 250, 60, false, Map.of()));
     }
 
     @Test
     void everyOptionIsRead() {
         assertThat(InflightArgs.parse(new String[]{"--in-flight", "500", "--latency-ms", "100", "--jobs", "2000",
-                "--tenants", "2", "--http2", "--sample-ms", "50", "--kafka", "group.protocol=classic", "--kafka", "a.b=x=y"}))
-                .isEqualTo(new InflightArgs(500, 100, 2000, 2, 50, true, Map.of("group.protocol", "classic", "a.b", "x=y")));
+                "--tenants", "2", "--http2", "--sample-ms", "50", "--warmup-s", "5", "--kafka", "group.protocol=classic", "--kafka", "a.b=x=y"}))
+                .isEqualTo(new InflightArgs(500, 100, 2000, 2, 50, 5, true, Map.of("group.protocol", "classic", "a.b", "x=y")));
     }
 
     @ParameterizedTest

@@ -66,6 +66,17 @@ class SteadyStateTest {
     }
 
     @Test
+    void theWindowOpensNoEarlierThanTheWarmUp() {
+        // Ramped up after 2 s, but the first 4 s are warm-up: the window runs from the 4 s sample on, at its rate.
+        List<Sample> samples = List.of(s(0, 100, 0), s(1000, 100, 100), s(2000, 100, 200), s(3000, 100, 300),
+                s(4000, 100, 400), s(5000, 100, 600), s(6000, 100, 800));
+        SteadyState w = SteadyState.of(samples, 10_000, 1000, 100, 4000).orElseThrow();
+        assertThat(w.from().atMs()).isEqualTo(4000);
+        assertThat(w.jobsPerSecond()).isCloseTo(200, within(1e-9));
+        assertThat(SteadyState.of(samples, 10_000, 1000, 100, 7000)).isEmpty();
+    }
+
+    @Test
     void noWindowWithoutResultsOrWhenTheWorkRanOutWithinALatency() {
         assertThat(SteadyState.of(List.of(s(0, 5, 0), s(1000, 5, 0), s(2000, 5, 0)), 100, 500, 5)).isEmpty();
         assertThat(SteadyState.of(List.of(s(0, 50, 0), s(100, 50, 50), s(200, 0, 100)), 100, 500, 50)).isEmpty();
