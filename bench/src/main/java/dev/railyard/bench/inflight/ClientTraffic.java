@@ -31,6 +31,31 @@ record ClientTraffic(double produceRequests, double recordsSent, double fetches,
         return sum;
     }
 
+    /**
+     * How long a result waits from {@code send} to the broker's answer, as the producer saw it lately (its windowed
+     * averages: record queue time, request latency), ms.
+     */
+    static String produceLatency() {
+        return String.format("record queue time avg %.1f ms, produce request latency avg %.1f ms",
+                average("kafka.producer:type=producer-metrics,client-id=*", "record-queue-time-avg"),
+                average("kafka.producer:type=producer-metrics,client-id=*", "request-latency-avg"));
+    }
+
+    private static double average(String pattern, String attribute) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try {
+            return server.queryNames(new ObjectName(pattern), null).stream().mapToDouble(name -> {
+                try {
+                    return server.getAttribute(name, attribute) instanceof Number n ? n.doubleValue() : Double.NaN;
+                } catch (Exception e) {
+                    return Double.NaN;
+                }
+            }).filter(Double::isFinite).max().orElse(Double.NaN);
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
     /** Per second over {@code seconds}, from {@code before} to this. */
     String since(ClientTraffic before, double seconds) {
         double requests = produceRequests - before.produceRequests;

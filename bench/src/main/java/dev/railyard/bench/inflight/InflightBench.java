@@ -175,6 +175,7 @@ public final class InflightBench {
         List<Sample> samples = new ArrayList<>();
         List<Usage> usage = new ArrayList<>();
         LiveHeap live = null;
+        String produceLatency = "n/a";
         try (ResultsTopic results = ResultsTopic.open(clients)) {
             Vertx vertx = Vertx.vertx();
             ProviderWorkers workers = new ProviderWorkers(config, workerClients, vertx);
@@ -201,6 +202,7 @@ public final class InflightBench {
                         System.err.printf("  %5.1f s: %d in flight, %d results%n", s.atMs() / 1000.0, s.inFlight(), s.completed());
                     }
                     if (live == null && s.completed() > 0 && s.completed() + s.inFlight() >= a.jobs()) {
+                        produceLatency = ClientTraffic.produceLatency(); // before the drain, which sends little
                         // The steady state just ended (nothing left on the topic) with the calls still open: the heap
                         // that survives a full collection now is what they hold. The pause only delays the drain.
                         System.gc();
@@ -215,12 +217,12 @@ public final class InflightBench {
             System.gc();
             long idleHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             List<Result> all = results.readAll();
-            report(a, samples, usage, List.copyOf(afterGc), all, wall0, elapsed, live, idleHeap);
+            report(a, samples, usage, List.copyOf(afterGc), all, wall0, elapsed, live, idleHeap, produceLatency);
         }
     }
 
     private static void report(InflightArgs a, List<Sample> samples, List<Usage> usage, List<AfterGc> afterGc, List<Result> all,
-                               long wall0, double elapsed, LiveHeap live, long idleHeap) {
+                               long wall0, double elapsed, LiveHeap live, long idleHeap, String produceLatency) {
         long succeeded = all.stream().filter(Result::succeeded).count();
         String failure = all.stream().filter(r -> !r.succeeded()).map(Result::failure).findFirst().map(f -> "; first: " + f).orElse("");
         System.out.printf("run: %d of %d results in %.1f s (%d succeeded, %d other%s)%n", all.size(), a.jobs(), elapsed,
@@ -280,7 +282,8 @@ public final class InflightBench {
                     (u1.worker() - u0.worker()) * 10.0 / jobsInWindow, (u1.simulator() - u0.simulator()) * 10.0 / jobsInWindow,
                     (u1.broker() - u0.broker()) * 10.0 / jobsInWindow);
         }
-        System.out.println("  the worker's Kafka traffic in the steady state: " + u1.traffic().since(u0.traffic(), w.seconds()));
+        System.out.println("  the worker's Kafka traffic in the steady state: " + u1.traffic().since(u0.traffic(), w.seconds())
+                + "; as the steady state ended, " + produceLatency);
         boolean met = w.medianInFlight() >= TARGET_IN_FLIGHT && w.littleRatio(a.latencyMs()) >= TARGET_RATIO;
         System.out.printf("target (sustained in-flight >= %d, throughput >= %.2f x in-flight / latency): %s%n",
                 TARGET_IN_FLIGHT, TARGET_RATIO, met ? "met" : "NOT met");
