@@ -1,11 +1,12 @@
 package dev.railyard.simulator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.knuddels.jtokkit.api.Encoding;
+import dev.railyard.simulator.ChatCompletionBody.Choice;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,50 +109,33 @@ final class ChatCompletions {
                          boolean includeUsage) {
     }
 
-    /** One generated choice: text, or a call of the first tool offered. */
-    private record Choice(String content, String toolName, String toolArguments, String toolCallId, int tokens,
-                          String finish) {
-    }
-
     private Reply answer(String model, Encoding encoding, JsonNode messages, int promptTokens, Shape shape) {
-        long seed = TextGenerator.hash(messages.toString());
+        long seed = seed(messages);
         List<Choice> choices = new ArrayList<>(shape.n());
+        int completionTokens = 0;
         for (int i = 0; i < shape.n(); i++) {
-            choices.add(choice(encoding, seed + i * 0x9E3779B97F4A7C15L, shape));
+            Choice choice = choice(encoding, seed + i * 0x9E3779B97F4A7C15L, shape);
+            choices.add(choice);
+            completionTokens += choice.tokens();
         }
-        int completionTokens = choices.stream().mapToInt(Choice::tokens).sum();
         String id = Ids.completionId();
         long created = System.currentTimeMillis() / 1000;
         if (shape.stream()) {
             return stream(id, created, model, choices, usage(promptTokens, completionTokens), shape.includeUsage());
         }
-        ObjectNode root = mapper.createObjectNode();
-        root.put("id", id);
-        root.put("object", "chat.completion");
-        root.put("created", created);
-        root.put("model", model);
-        ArrayNode out = root.putArray("choices");
-        for (int i = 0; i < choices.size(); i++) {
-            Choice c = choices.get(i);
-            ObjectNode choice = out.addObject();
-            choice.put("index", i);
-            ObjectNode message = choice.putObject("message");
-            message.put("role", "assistant");
-            message.put("content", c.content());
-            message.putNull("refusal");
-            message.putArray("annotations");
-            if (c.toolName() != null) {
-                ObjectNode call = message.putArray("tool_calls").addObject();
-                call.put("id", c.toolCallId()).put("type", "function");
-                call.putObject("function").put("name", c.toolName()).put("arguments", c.toolArguments());
-            }
-            choice.putNull("logprobs");
-            choice.put("finish_reason", c.finish());
+        return Reply.json(200, ChatCompletionBody.write(mapper, id, created, model, choices, promptTokens, completionTokens,
+                fingerprint(model)));
+    }
+
+    /** The answer's seed: the hash of the messages as JSON, hashed as Jackson writes it rather than kept as a string. */
+    private long seed(JsonNode messages) {
+        TextGenerator.HashWriter hash = new TextGenerator.HashWriter();
+        try {
+            mapper.writeValue(hash, messages);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        root.set("usage", usage(promptTokens, completionTokens));
-        root.put("service_tier", "default");
-        root.put("system_fingerprint", fingerprint(model));
-        return Reply.json(200, bytes(root));
+        return hash.hash();
     }
 
     private Choice choice(Encoding encoding, long seed, Shape shape) {
@@ -255,14 +239,6 @@ final class ChatCompletions {
         choice.putNull("logprobs");
         choice.put("finish_reason", finish);
         return delta;
-    }
-
-    private byte[] bytes(JsonNode node) {
-        try {
-            return mapper.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static int contextWindow(String model) {

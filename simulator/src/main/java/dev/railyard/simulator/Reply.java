@@ -49,6 +49,9 @@ public record Reply(int status, Map<String, String> headers, byte[] body, long d
     }
 
     public Reply withHeaders(Map<String, String> more) {
+        if (headers.isEmpty()) {
+            return new Reply(status, more, body, delayMs, holdMs, contentType, frames, cut); // copied once, by the constructor
+        }
         Map<String, String> all = new HashMap<>(headers);
         all.putAll(more);
         return new Reply(status, all, body, delayMs, holdMs, contentType, frames, cut);

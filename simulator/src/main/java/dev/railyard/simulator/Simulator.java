@@ -72,7 +72,10 @@ public final class Simulator implements AutoCloseable {
     public Future<Integer> start() {
         return vertx.executeBlocking(this::families).compose(families -> {
             Router router = router(families);
-            HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setAcceptBacklog(ACCEPT_BACKLOG);
+            // No WebSocket is ever served: without compression to negotiate, Vert.x leaves out the pipeline handler that
+            // looks at every request and response for a WebSocket upgrade.
+            HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setAcceptBacklog(ACCEPT_BACKLOG)
+                    .setPerFrameWebSocketCompressionSupported(false).setPerMessageWebSocketCompressionSupported(false);
             // Instances share one socket when they listen on the same port: the configured one, or for "any free
             // port" the same negative number, which Vert.x binds once to a random port for all who ask for it.
             // Negative and unique to this simulator, so two simulators on one Vertx never share a port.

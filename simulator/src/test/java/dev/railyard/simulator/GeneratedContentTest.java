@@ -2,6 +2,8 @@ package dev.railyard.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,6 +24,21 @@ class GeneratedContentTest {
     @Test
     void the_same_seed_gives_the_same_answer() {
         assertThat(generator.generate(99)).isEqualTo(generator.generate(99)).isNotEqualTo(generator.generate(100));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[{\"role\":\"user\",\"content\":\"Hello\"}]",
+        "[{\"role\":\"user\",\"content\":\"quote \\\" slash \\\\ tab \\t nul \\u0000 é 😀\"}]",
+        "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"x\"}],\"n\":1.5e300,\"big\":12345678901234567890123}]",
+        "[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c\",\"function\":{\"arguments\":\"{}\"}}]},{\"x\":-0.0}]"})
+    void hashing_messages_as_they_are_written_equals_hashing_their_json_text(String json) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode messages = mapper.readTree(json);
+        TextGenerator.HashWriter hash = new TextGenerator.HashWriter();
+
+        mapper.writeValue(hash, messages);
+
+        assertThat(hash.hash()).isEqualTo(TextGenerator.hash(messages.toString()));
     }
 
     @ParameterizedTest

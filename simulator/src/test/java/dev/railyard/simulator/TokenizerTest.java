@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.IntArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,6 +41,52 @@ class TokenizerTest {
         assertThat(c.tokens()).isEqualTo(limit);
         assertThat(whole).startsWith(c.text());
         assertThat(encoding.countTokensOrdinary(c.text())).isEqualTo(limit);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt-4o-mini", "gpt-4"})
+    void cut_answers_are_the_decoded_leading_tokens(String model) {
+        Encoding encoding = TOKENIZER.encodingFor(model);
+        for (long seed = 0; seed < 300; seed++) {
+            String whole = generator.generate(seed);
+            IntArrayList tokens = encoding.encodeOrdinary(whole);
+            for (int limit : new int[]{0, 1, 2, 3, 10, tokens.size() - 1}) {
+                if (limit >= tokens.size()) {
+                    continue; // not cut
+                }
+                IntArrayList prefix = new IntArrayList();
+                for (int i = 0; i < limit; i++) {
+                    prefix.add(tokens.get(i));
+                }
+
+                Tokenizer.Completion c = TOKENIZER.completion(encoding, generator.chunks(seed), limit);
+
+                assertThat(c.text()).as("seed %d, limit %d", seed, limit).isEqualTo(encoding.decode(prefix));
+                assertThat(c.tokens()).isEqualTo(limit);
+                assertThat(c.truncated()).isTrue();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt-4o-mini", "gpt-4"})
+    void counts_are_jtokkits_for_any_text_counted_again_or_not(String model) {
+        Encoding encoding = TOKENIZER.encodingFor(model);
+        String[] fragments = {"Hello", " world", "DON'T", " we've", "'s", " 1234567", "\n\n", "\r\n", "\t", "  ", "/path/", "!!",
+            "{\"a\": [1, 2]}", " naïve", " 日本語", "😀", "\u000b", "\u00a0", " café", "ſ", "x"};
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder text = new StringBuilder();
+            // Short texts are split and counted by piece; long ones are also looked up whole.
+            int parts = random.nextInt(1, i % 2 == 0 ? 10 : 80);
+            for (int p = 0; p < parts; p++) {
+                text.append(fragments[random.nextInt(fragments.length)]);
+            }
+            String s = text.toString();
+            int expected = encoding.countTokensOrdinary(s);
+            assertThat(TOKENIZER.count(encoding, s)).as("\"%s\"", s).isEqualTo(expected);
+            assertThat(TOKENIZER.count(encoding, new String(s))).isEqualTo(expected);
+        }
     }
 
     @ParameterizedTest
