@@ -50,6 +50,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
@@ -106,6 +107,15 @@ public final class ApiIngest implements AutoCloseable {
      */
     public ApiIngest(ApiSettings settings, RailyardConfig config, KafkaClients clients, DataSource dataSource, Vertx vertx,
                      List<Consumer<Router>> extraRoutes, PrometheusMeterRegistry metrics) {
+        this(settings, () -> config, clients, dataSource, vertx, extraRoutes, metrics);
+    }
+
+    /**
+     * As above, reading the configuration in use at each request ({@code GET /v1/models}), for an edge that is not
+     * restarted when railyard.yaml is reloaded.
+     */
+    public ApiIngest(ApiSettings settings, Supplier<RailyardConfig> config, KafkaClients clients, DataSource dataSource,
+                     Vertx vertx, List<Consumer<Router>> extraRoutes, PrometheusMeterRegistry metrics) {
         this.settings = settings;
         this.vertx = vertx;
         this.extraRoutes = List.copyOf(extraRoutes);

@@ -152,7 +152,7 @@ public final class Platform implements AutoCloseable {
                     .withAuthFrom(System.getenv())
                     // RAILYARD_WEBHOOKS_ALLOW_PRIVATE (docs/webhooks.md): private callback targets stay refused unless set
                     .withWebhooks(settings.webhooks().withEnv(System.getenv())),
-                    config, clients, ds, vertx, edge, metrics.registry());
+                    inUse::get, clients, ds, vertx, edge, metrics.registry());
             int port = api.start().toCompletionStage().toCompletableFuture().join();
             return new Platform(infra, ds, vertx, simulator, inUse, clients, api, port, current, metrics, watcher, telemetry);
         } catch (RuntimeException e) {

@@ -63,7 +63,7 @@ final class ServiceCommand implements Runnable {
             ApiIngest api = new ApiIngest(new ApiSettings(host, port, ApiSettings.defaults().maxBodyBytes())
                     .withAuthFrom(System.getenv())
                     .withWebhooks(WebhookSettings.defaults().withEnv(System.getenv())),
-                    context.config(), context.clients(), context.dataSource(), context.vertx(),
+                    context.liveConfig(), context.clients(), context.dataSource(), context.vertx(),
                     routes, context.registry());
             int bound = api.start().toCompletionStage().toCompletableFuture().join();
             System.out.println("railyard api: listening on " + host + ":" + bound);

@@ -38,14 +38,18 @@ class ConfigReloadIT {
 
             JsonNode before = job(platform);
             assertThat(cost(before)).isEqualByComparingTo(expected(before, "0.15", "0.60"));
+            assertThat(ownedBy(platform, "gpt-4o-mini")).isEqualTo("openai");
 
-            // A hundred times the price of gpt-4o-mini.
+            // A hundred times the price of gpt-4o-mini, and another owner shown for it.
             Files.writeString(file, original.replace("input_per_million: 0.15, cached_input_per_million: 0.075, output_per_million: 0.60",
-                    "input_per_million: 15, cached_input_per_million: 7.5, output_per_million: 60"));
+                    "input_per_million: 15, cached_input_per_million: 7.5, output_per_million: 60")
+                    .replace("gpt-4o-mini: { owned_by: openai,", "gpt-4o-mini: { owned_by: reloaded,"));
             status = send(platform, "POST", "/v1/admin/config/reload", 200);
             assertThat(status.path("reloads").asLong()).isEqualTo(1);
             JsonNode after = job(platform);
             assertThat(cost(after)).isEqualByComparingTo(expected(after, "15", "60"));
+            // The edge is not restarted on reload: GET /v1/models reads the configuration in use.
+            assertThat(ownedBy(platform, "gpt-4o-mini")).isEqualTo("reloaded");
 
             // A deployment on a provider that does not exist: refused, the reason names the key, the price above stays.
             String applied = status.path("version").asText();
@@ -58,6 +62,16 @@ class ConfigReloadIT {
             assertThat(cost(still)).isEqualByComparingTo(expected(still, "15", "60"));
             assertThat(send(platform, "GET", "/v1/admin/config", 422).path("reloads").asLong()).isEqualTo(1);
         }
+    }
+
+    /** The owner {@code GET /v1/models} shows for {@code model}. */
+    private static String ownedBy(Platform platform, String model) throws Exception {
+        for (JsonNode m : send(platform, "GET", "/v1/models", 200).path("data")) {
+            if (m.path("id").asText().equals(model)) {
+                return m.path("owned_by").asText();
+            }
+        }
+        throw new AssertionError(model + " is not in GET /v1/models");
     }
 
     /** A chat job through the synchronous endpoint, then its record. */
