@@ -72,7 +72,6 @@ public final class JobLanes {
     /** One job's lane. */
     public final class Lane {
         private final int index;
-        private boolean released;
 
         private Lane(int index) {
             this.index = index;
@@ -82,12 +81,9 @@ public final class JobLanes {
             return contexts.get(index);
         }
 
-        /** The job has ended; a second call does nothing. */
+        /** The job has ended: call once. */
         public void release() {
-            if (!released) {
-                released = true;
-                running.decrementAndGet(index);
-            }
+            running.decrementAndGet(index);
         }
     }
 }
