@@ -34,7 +34,12 @@ public final class PostgresPauseBoard implements PauseBoard {
 
     @Override
     public void pause(String scope, Instant until, String reason) {
+        // Held here before the caller goes on: a job on another event loop must not slip in while the row is written.
         pauses.merge(scope, until, (a, b) -> a.isAfter(b) ? a : b);
+        Thread.ofVirtual().name("railyard-pause-share").start(() -> share(scope, until, reason));
+    }
+
+    private void share(String scope, Instant until, String reason) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement("""
                      insert into rate_limit_pauses (scope, paused_until, reason) values (?, ?, ?)

@@ -116,8 +116,7 @@ public final class Quotas implements AutoCloseable {
 
     /** The provider asked every caller of this deployment to wait {@code duration}. Never blocks the caller. */
     public void pause(Deployment deployment, Duration duration, String reason) {
-        Instant until = clock.instant().plus(duration);
-        Thread.ofVirtual().name("railyard-quota-pause").start(() -> pauses.pause(deploymentScope(deployment), until, reason));
+        pauses.pause(deploymentScope(deployment), clock.instant().plus(duration), reason);
     }
 
     /** Until when calls to this deployment are held, {@link Instant#EPOCH} when they are not. */
